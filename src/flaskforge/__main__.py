@@ -1,0 +1,3 @@
+from flaskforge.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Build the variables every template sees from a project name and a selection. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flaskforge._catalogue import Catalogue
+from flaskforge._naming import ProjectName
+from flaskforge._selection import Selection
+
+#: Oldest Python the generated service supports, and the one its container image runs.
+PYTHON_REQUIRES = ">=3.11"
+CONTAINER_PYTHON = "3.12"
+
+
+def template_context(
+    catalogue: Catalogue,
+    name: ProjectName,
+    description: str,
+    selection: Selection,
+    flaskforge_version: str,
+) -> dict[str, Any]:
+    """The template variables.
+
+    Lists are aggregated over the base and every selected component, so templates iterate over
+    data (dependencies, settings, services) instead of testing for particular extensions.
+    """
+    components = selection.components(catalogue)
+    settings = [
+        {
+            "name": s.name,
+            "default": s.default,
+            "help": s.help,
+            "secret": s.secret,
+            "example": s.example,
+            "type": s.type,
+            "component": c.name,
+        }
+        for c in components
+        for s in c.settings
+    ]
+    return {
+        "project_name": name.project,
+        "package_name": name.package,
+        "description": description,
+        "flaskforge_version": flaskforge_version,
+        "extensions": list(selection.extensions),
+        "init_order": _init_order(catalogue, selection.extensions),
+        "targets": list(selection.targets),
+        "services": sorted({s for c in components for s in c.services}),
+        "settings": settings,
+        "dependencies": _merge(d for c in components for d in c.dependencies),
+        "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),
+        "python_requires": PYTHON_REQUIRES,
+        "container_python": CONTAINER_PYTHON,
+    }
+
+
+def _merge(requirements: Any) -> list[str]:
+    # Case-insensitive by distribution name, like pip sorts; duplicates collapse.
+    return sorted(set(requirements), key=lambda r: r.lower())
+
+
+def _init_order(catalogue: Catalogue, names: tuple[str, ...]) -> list[str]:
+    """Extensions with each one after those it requires; ties broken by name."""
+    ordered: list[str] = []
+
+    def place(name: str) -> None:
+        if name in ordered:
+            return
+        for required in sorted(catalogue.get("extension", name).requires):
+            place(required)
+        ordered.append(name)
+
+    for name in sorted(names):
+        place(name)
+    return ordered

@@ -1,0 +1,166 @@
+"""``create_project``: plan a new service, then write it in one step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flaskforge import __version__
+from flaskforge._catalogue import Catalogue, load_catalogue
+from flaskforge._context import template_context
+from flaskforge._naming import ProjectName, parse_project_name
+from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
+from flaskforge._render import RenderedFile, render_components
+from flaskforge._selection import Selection, resolve
+from flaskforge.errors import DestinationExists, InvalidOutputDir
+
+#: The description used when none is given.
+DEFAULT_DESCRIPTION = "A Flask microservice"
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    """Everything ``create_project`` would write, computed without touching the disk."""
+
+    name: ProjectName
+    destination: Path
+    selection: Selection
+    record: ProjectRecord
+    files: Mapping[str, RenderedFile]
+
+
+@dataclass(frozen=True)
+class CreatedProject:
+    """What ``create_project`` did.
+
+    Attributes:
+        plan: the plan it carried out (files, selection, implied extensions).
+        written: False for a dry run.
+        git: whether the project was made a repository with an initial commit.
+    """
+
+    plan: ProjectPlan
+    written: bool
+    git: bool
+
+
+def plan_project(
+    name: str,
+    *,
+    output_dir: Path | str = ".",
+    description: str | None = None,
+    extensions: Iterable[str] | None = None,
+    targets: Iterable[str] | None = None,
+    catalogue: Catalogue | None = None,
+) -> ProjectPlan:
+    """Validate every input and render the project in memory. Writes nothing.
+
+    Raises:
+        UsageError: a bad name, destination, extension or target (see ``flaskforge.errors``).
+    """
+    catalogue = catalogue or load_catalogue()
+    reserved = [
+        requirement.split("==")[0].split("[")[0]
+        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
+        for requirement in component.dependencies
+    ]
+    project_name = parse_project_name(name, reserved=reserved)
+    destination = _check_destination(Path(output_dir), project_name.project)
+    selection = resolve(catalogue, extensions=extensions, targets=targets)
+    description = DEFAULT_DESCRIPTION if description is None else " ".join(description.split())
+    record = ProjectRecord(
+        flaskforge_version=__version__,
+        project_name=project_name.project,
+        package_name=project_name.package,
+        description=description,
+        extensions=selection.extensions,
+        targets=selection.targets,
+    )
+    files = render_project(catalogue, record)
+    return ProjectPlan(project_name, destination, selection, record, files)
+
+
+def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, RenderedFile]:
+    """Every file of the project that ``record`` describes, including the record itself."""
+    selection = Selection(record.extensions, record.targets)
+    name = ProjectName(project=record.project_name, package=record.package_name)
+    context = template_context(
+        catalogue, name, record.description, selection, record.flaskforge_version
+    )
+    files = render_components(selection.components(catalogue), context)
+    files[RECORD_FILE] = RenderedFile(dump_record(record).encode("utf-8"))
+    return dict(sorted(files.items()))
+
+
+def create_project(
+    name: str,
+    *,
+    output_dir: Path | str = ".",
+    description: str | None = None,
+    extensions: Iterable[str] | None = None,
+    targets: Iterable[str] | None = None,
+    git: bool = True,
+    dry_run: bool = False,
+    catalogue: Catalogue | None = None,
+) -> CreatedProject:
+    """Generate a new service in ``output_dir/name``.
+
+    Args:
+        name: the project name; dashes become underscores in the package name.
+        output_dir: the folder the project folder is created in (created if missing).
+        description: one line for the README and package metadata.
+        extensions: extension names or aliases; ``None`` for the recommended set,
+            ``["none"]`` for the bare service. Requirements are added.
+        targets: deployment targets, with the same conventions.
+        git: make the project a git repository with one initial commit.
+        dry_run: plan and render, but write nothing.
+        catalogue: the catalogue to use (the shipped one by default).
+
+    Returns:
+        The plan and what was done with it.
+
+    Raises:
+        UsageError: bad input; nothing was written.
+        WriteFailed: the disk or git failed; nothing was left behind.
+    """
+    plan = plan_project(
+        name,
+        output_dir=output_dir,
+        description=description,
+        extensions=extensions,
+        targets=targets,
+        catalogue=catalogue,
+    )
+    if dry_run:
+        return CreatedProject(plan=plan, written=False, git=False)
+    if git:
+        from flaskforge._git import require_git
+
+        require_git()
+    from flaskforge._write import create_tree
+
+    message = f"Generate {plan.name.project} with flaskforge {__version__}" if git else None
+    create_tree(plan.destination, plan.files, commit_message=message)
+    return CreatedProject(plan=plan, written=True, git=git)
+
+
+def _check_destination(output_dir: Path, project: str) -> Path:
+    for candidate in (output_dir, *output_dir.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise InvalidOutputDir(str(output_dir), f"is not a folder ({candidate} is a file)")
+            if not _writable(candidate):
+                raise InvalidOutputDir(str(output_dir), "is not writable")
+            break
+    destination = output_dir / project
+    if destination.is_symlink() or destination.exists():
+        if not destination.is_dir() or destination.is_symlink() or any(destination.iterdir()):
+            raise DestinationExists(str(destination))
+    return destination
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK | os.X_OK)

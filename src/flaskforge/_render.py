@@ -1,0 +1,92 @@
+"""Render component templates into file contents, in memory. The one module that uses Jinja.
+
+Conventions (the same as copier's, so the templates read familiarly): a file whose name ends in
+``.jinja`` is rendered and loses the suffix; any other file is copied byte for byte; every path
+segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands in the package.
+A variable the context lacks is an error, never an empty string (``StrictUndefined``).
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from flaskforge._catalogue import Component
+from flaskforge.errors import RenderError
+
+TEMPLATE_SUFFIX = ".jinja"
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One file of a generated project."""
+
+    content: bytes
+    executable: bool = False
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # Autoescape stays off: we generate Python, TOML, YAML and Markdown, not HTML.
+    return jinja2.Environment(  # noqa: S701
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def render_components(
+    components: Iterable[Component], context: Mapping[str, Any]
+) -> dict[str, RenderedFile]:
+    """Render every file of ``components`` with ``context``.
+
+    Returns:
+        Relative POSIX path -> rendered file, sorted by path.
+
+    Raises:
+        RenderError: a template failed, or two components produce the same path.
+    """
+    files: dict[str, RenderedFile] = {}
+    owner: dict[str, str] = {}
+    for component in components:
+        for source in sorted(p for p in component.files.rglob("*") if p.is_file()):
+            if "__pycache__" in source.parts:
+                continue
+            relative = source.relative_to(component.files).as_posix()
+            target = render_string(relative.removesuffix(TEMPLATE_SUFFIX), context, relative)
+            if target in files:
+                raise RenderError(relative, f"{target} is also produced by {owner[target]}")
+            raw = source.read_bytes()
+            if relative.endswith(TEMPLATE_SUFFIX):
+                content = render_string(raw.decode("utf-8"), context, relative).encode("utf-8")
+            else:
+                content = raw
+            executable = bool(source.stat().st_mode & stat.S_IXUSR)
+            files[target] = RenderedFile(content, executable)
+            owner[target] = f"{component.kind} {component.name!r}"
+    return dict(sorted(files.items()))
+
+
+def render_string(source: str, context: Mapping[str, Any], name: str) -> str:
+    """Render one template string; ``name`` says where it came from in errors."""
+    if "{{" not in source and "{%" not in source:
+        return source
+    try:
+        return _environment().from_string(source).render(context)
+    except jinja2.TemplateError as error:
+        raise RenderError(name, str(error)) from error
+
+
+def read_template_tree(root: Path) -> dict[str, bytes]:
+    """Every file below ``root`` as relative path -> bytes (for tests and checks)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
