@@ -53,6 +53,27 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Process:
+    """A process an extension runs beside the web server, such as a worker or a one-shot job.
+
+    Attributes:
+        name: short name (``worker``, ``migrate``); compose service and Kubernetes object suffix.
+        kind: ``worker`` (long-running, scaled like the web server) or ``job`` (runs once to
+            completion before the web server starts, such as database migrations).
+        command: the argument vector; ``{package}`` stands for the Python package name.
+        healthcheck: for workers, an argument vector that exits 0 when the worker is healthy.
+    """
+
+    name: str
+    kind: str
+    command: tuple[str, ...]
+    healthcheck: tuple[str, ...] = ()
+
+
+PROCESS_KINDS = ("worker", "job")
+
+
+@dataclass(frozen=True)
 class Component:
     """The base service, an extension or a deployment target, as declared in its manifest."""
 
@@ -69,6 +90,7 @@ class Component:
     settings: tuple[Setting, ...] = ()
     recommended: bool = False
     next_steps: tuple[str, ...] = ()
+    processes: tuple[Process, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,6 +260,7 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
             example=item.text("example", item.text("default", "")),
             type=item.text("type", "str"),
         )
+        item.reject_unknown()
         if setting.type not in SETTING_TYPES:
             problems.append(f"{where}: setting {setting.name} has unknown type {setting.type!r}")
         if not _SETTING_NAME.fullmatch(setting.name):
@@ -245,6 +268,21 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
         if setting.secret and setting.default:
             problems.append(f"{where}: secret setting {setting.name} must not have a default")
         settings.append(setting)
+    processes = []
+    for index, raw in enumerate(reader.tables("processes")):
+        item = _ManifestReader(raw, f"{where} process #{index + 1}", problems)
+        process = Process(
+            name=item.text("name"),
+            kind=item.text("kind"),
+            command=item.texts("command"),
+            healthcheck=item.texts("healthcheck"),
+        )
+        if process.kind not in PROCESS_KINDS:
+            problems.append(f"{where}: process {process.name!r} has unknown kind {process.kind!r}")
+        if not process.command:
+            problems.append(f"{where}: process {process.name!r} has no command")
+        item.reject_unknown()
+        processes.append(process)
     reader.reject_unknown()
     return Component(
         kind=kind,
@@ -260,6 +298,7 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
         settings=tuple(settings),
         recommended=reader.flag("recommended"),
         next_steps=reader.texts("next_steps"),
+        processes=tuple(processes),
     )
 
 
@@ -284,6 +323,10 @@ class _ManifestReader:
             "secret",
             "example",
             "type",
+            "processes",
+            "kind",
+            "command",
+            "healthcheck",
         }
     )
 

@@ -39,6 +39,17 @@ def template_context(
         for c in components
         for s in c.settings
     ]
+    processes = [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "command": [arg.replace("{package}", name.package) for arg in p.command],
+            "healthcheck": [arg.replace("{package}", name.package) for arg in p.healthcheck],
+            "component": c.name,
+        }
+        for c in components
+        for p in c.processes
+    ]
     return {
         "project_name": name.project,
         "package_name": name.package,
@@ -47,6 +58,7 @@ def template_context(
         "extensions": list(selection.extensions),
         "init_order": _init_order(catalogue, selection.extensions),
         "targets": list(selection.targets),
+        "processes": processes,
         "services": sorted({s for c in components for s in c.services}),
         "settings": settings,
         "dependencies": _merge(d for c in components for d in c.dependencies),
