@@ -60,13 +60,7 @@ def plan_project(
         UsageError: a bad name, destination, extension or target (see ``flaskforge.errors``).
     """
     catalogue = catalogue or load_catalogue()
-    reserved = [
-        requirement.split("==")[0].split("[")[0]
-        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
-        for requirement in component.dependencies
-    ]
-    project_name = parse_project_name(name, reserved=reserved)
-    destination = _check_destination(Path(output_dir), project_name.project)
+    project_name, destination = check_destination(name, output_dir, catalogue)
     selection = resolve(catalogue, extensions=extensions, targets=targets)
     description = DEFAULT_DESCRIPTION if description is None else " ".join(description.split())
     record = ProjectRecord(
@@ -143,6 +137,23 @@ def create_project(
     message = f"Generate {plan.name.project} with flaskforge {__version__}" if git else None
     create_tree(plan.destination, plan.files, commit_message=message)
     return CreatedProject(plan=plan, written=True, git=git)
+
+
+def check_destination(
+    name: str, output_dir: Path | str, catalogue: Catalogue
+) -> tuple[ProjectName, Path]:
+    """Validate the project name and where it would go, without rendering anything.
+
+    Raises:
+        InvalidProjectName, InvalidOutputDir, DestinationExists: what is wrong and what to do.
+    """
+    reserved = [
+        requirement.split("==")[0].split("[")[0]
+        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
+        for requirement in component.dependencies
+    ]
+    project_name = parse_project_name(name, reserved=reserved)
+    return project_name, _check_destination(Path(output_dir), project_name.project)
 
 
 def _check_destination(output_dir: Path, project: str) -> Path:

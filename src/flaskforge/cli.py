@@ -39,7 +39,19 @@ def _complete(kind: Kind) -> Callable[[click.Context, click.Parameter, str], lis
     return complete
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Group(click.Group):
+    """The single boundary where flaskforge's errors become one red line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FlaskforgeError as error:
+            _fail(ctx, error)
+        except KeyboardInterrupt:
+            _fail(ctx, Aborted())
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="flaskforge")
 def cli() -> None:
     """Generate production-grade Flask microservices, and grow them in place.
@@ -108,11 +120,11 @@ def new(
       flaskforge new orders -e none -t none --description "Order service" --no-git
     """
     from flaskforge._catalogue import load_catalogue
-    from flaskforge._project import DEFAULT_DESCRIPTION, create_project, plan_project
+    from flaskforge._project import DEFAULT_DESCRIPTION, check_destination, create_project
 
     catalogue = load_catalogue()
     # Validate the name and destination before asking anything, so a typo costs no prompts.
-    plan_project(name, output_dir=output_dir, extensions=["none"], targets=["none"])
+    check_destination(name, output_dir, catalogue)
     chosen_extensions: Sequence[str] | None = list(extensions) or None
     chosen_targets: Sequence[str] | None = list(targets) or None
     if not defaults:
@@ -291,24 +303,11 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _fail(error: FlaskforgeError) -> NoReturn:
+def _fail(ctx: click.Context, error: FlaskforgeError) -> NoReturn:
     click.secho(f"Error: {error}", fg="red", err=True)
-    sys.exit(error.exit_code)
+    ctx.exit(error.exit_code)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the CLI; the single boundary where errors become messages and exit codes."""
-    try:
-        cli.main(args=argv, prog_name="flaskforge", standalone_mode=False)
-    except click.exceptions.Abort:
-        _fail(Aborted())
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except click.exceptions.Exit as error:
-        sys.exit(error.exit_code)
-    except FlaskforgeError as error:
-        _fail(error)
-    except KeyboardInterrupt:
-        _fail(Aborted())
-    sys.exit(0)
+    """Run the ``flaskforge`` command (the console-script entry point)."""
+    cli.main(args=argv, prog_name="flaskforge")

@@ -1,0 +1,224 @@
+"""The catalogue mechanism on small inline catalogues, and the shipped catalogue as a whole."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from flaskforge._catalogue import load_catalogue
+from flaskforge._project import render_project
+from flaskforge._record import ProjectRecord
+from flaskforge._selection import Selection
+from flaskforge.errors import CatalogueError
+from tests.helpers import extension, make_catalogue
+
+# --- the shipped catalogue -------------------------------------------------------------------
+
+
+def test_shipped_catalogue_is_consistent() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.base.name == "base"
+    names = [c.name for c in catalogue.extensions]
+    assert names == sorted(names)
+
+
+def _record(extensions: tuple[str, ...], targets: tuple[str, ...]) -> ProjectRecord:
+    return ProjectRecord("0.0.0", "probe-svc", "probe_svc", "Probe", extensions, targets)
+
+
+def _selections() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    catalogue = load_catalogue()
+    everything = (
+        tuple(c.name for c in catalogue.extensions),
+        tuple(c.name for c in catalogue.targets),
+    )
+    singles = [
+        (tuple(sorted(_closure(catalogue, "extension", c.name))), ()) for c in catalogue.extensions
+    ] + [((), tuple(sorted(_closure(catalogue, "target", c.name)))) for c in catalogue.targets]
+    return [((), ()), everything, *singles]
+
+
+def _closure(catalogue, kind, name):
+    result, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        if current not in result:
+            result.add(current)
+            pending.extend(catalogue.get(kind, current).requires)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("extensions", "targets"),
+    _selections(),
+    ids=lambda value: ",".join(value) or "none",
+)
+def test_every_template_renders_under_strict_undefined(extensions, targets) -> None:
+    # StrictUndefined turns any variable a template lacks into a RenderError here.
+    files = render_project(load_catalogue(), _record(extensions, targets))
+    for path, file in files.items():
+        assert "{{" not in path and "{%" not in path, path
+        if path.endswith((".py", ".toml", ".md", ".yaml", ".yml", ".txt", ".cfg", ".ini")):
+            text = file.content.decode("utf-8")
+            assert "{{" not in text.replace("${{", ""), f"unrendered expression in {path}"
+            assert "{%" not in text, f"unrendered statement in {path}"
+
+
+# --- the checks, on inline catalogues ---------------------------------------------------------
+
+
+def _problems(tmp_path: Path, files: dict[str, str]) -> str:
+    with pytest.raises(CatalogueError) as caught:
+        make_catalogue(tmp_path, files)
+    return str(caught.value)
+
+
+def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
+    catalogue = make_catalogue(
+        tmp_path,
+        {
+            "extensions/cache/manifest.toml": extension("cache", recommended=True),
+            "extensions/db/manifest.toml": extension("db"),
+            "extensions/orm/manifest.toml": extension("orm", requires=["db"]),
+            "targets/docker/manifest.toml": extension("docker"),
+            "targets/kubernetes/manifest.toml": extension(
+                "kubernetes", aliases=["k8s"], requires=["docker"]
+            ),
+        },
+    )
+    assert [c.name for c in catalogue.extensions] == ["cache", "db", "orm"]
+    assert catalogue.get("extension", "orm").requires == ("db",)
+    assert catalogue.get("target", "kubernetes").aliases == ("k8s",)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a", requires=["ghost"])},
+            "refers to unknown extension 'ghost'",
+            id="unknown-requirement",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a", requires=["b"]),
+                "extensions/b/manifest.toml": extension("b", requires=["a"]),
+            },
+            "cycle: a -> b -> a",
+            id="cycle",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a", conflicts=["b"]),
+                "extensions/b/manifest.toml": extension("b"),
+            },
+            "conflicts with 'b' but not the reverse",
+            id="asymmetric-conflict",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a", dependencies=["requests>=2"])},
+            "is not pinned",
+            id="unpinned-dependency",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("b")},
+            "differs from its folder name",
+            id="name-mismatch",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a", colour="red")},
+            "unknown key 'colour'",
+            id="unknown-key",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a", services=["mongodb"])},
+            "unknown service 'mongodb'",
+            id="unknown-service",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "SECRET_KEY"\nhelp = "again"\n',
+            },
+            "setting SECRET_KEY declared by both",
+            id="duplicate-setting",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "TOKEN"\nsecret = true\ndefault = "x"\nhelp = "h"\n',
+            },
+            "must not have a default",
+            id="secret-with-default",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "lower"\nhelp = "h"\n',
+            },
+            "is not UPPER_SNAKE_CASE",
+            id="setting-name",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "N"\ntype = "decimal"\nhelp = "h"\n',
+            },
+            "unknown type 'decimal'",
+            id="setting-type",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a"),
+                "extensions/a/files/README.md": "clash\n",
+            },
+            "file README.md comes from both",
+            id="file-clash",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": "name = [broken\n"},
+            "cannot read",
+            id="invalid-toml",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[processes]]\nname = "w"\nkind = "daemon"\ncommand = ["x"]\n',
+            },
+            "unknown kind 'daemon'",
+            id="process-kind",
+        ),
+    ],
+)
+def test_catalogue_problems_are_reported(tmp_path: Path, files, expected: str) -> None:
+    assert expected in _problems(tmp_path, files)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    message = _problems(
+        tmp_path,
+        {
+            "extensions/a/manifest.toml": extension("a", requires=["ghost"]),
+            "extensions/b/manifest.toml": extension("b", dependencies=["x"]),
+        },
+    )
+    assert "unknown extension 'ghost'" in message
+    assert "is not pinned" in message
+
+
+def test_combinations_of_the_shipped_catalogue_resolve() -> None:
+    # Every pair either resolves or is refused as a conflict: never a crash.
+    from flaskforge._selection import resolve
+    from flaskforge.errors import ConflictingChoices
+
+    catalogue = load_catalogue()
+    names = [c.name for c in catalogue.extensions]
+    for pair in itertools.combinations(names, 2):
+        try:
+            selection = resolve(catalogue, extensions=list(pair), targets=["none"])
+        except ConflictingChoices:
+            continue
+        assert set(pair) <= set(selection.extensions)
+        assert isinstance(selection, Selection)
