@@ -1,0 +1,53 @@
+"""'flaskforge new' in a real pseudo-terminal, as a person at a keyboard uses it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+pytestmark = pytest.mark.pty
+
+
+def _spawn(*args: str) -> pexpect.spawn:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "flaskforge", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 120),
+    )
+
+
+def test_answering_every_prompt_on_a_terminal(tmp_path: Path) -> None:
+    child = _spawn("new", "term-svc", "-o", str(tmp_path), "--no-git")
+    child.expect("Describe the service in one line")
+    child.send("\x15Terminal made\r")
+    child.expect("Which extensions")
+    child.send("\r")
+    child.expect("Which deployment targets")
+    child.send("\r")
+    child.expect("Created ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    record = (tmp_path / "term-svc/.flaskforge.toml").read_text()
+    assert 'description = "Terminal made"' in record
+
+
+def test_ctrl_c_on_a_terminal_writes_nothing(tmp_path: Path) -> None:
+    child = _spawn("new", "term-svc", "-o", str(tmp_path))
+    child.expect("Describe the service in one line")
+    child.send("\r")
+    child.expect("Which extensions")
+    child.sendintr()
+    child.expect("Aborted; nothing was written.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(tmp_path.iterdir()) == []
