@@ -53,3 +53,17 @@ def extension(name: str, **fields: object) -> str:
         else:
             lines.append(f'{key} = "{value}"')
     return "\n".join(lines) + "\n"
+
+
+def uv_command() -> list[str]:
+    """How to call uv: on PATH, or as a module of this interpreter. Fails loudly if absent."""
+    import importlib.util
+    import shutil
+    import sys
+
+    found = shutil.which("uv")
+    if found:
+        return [found]
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    raise AssertionError("uv is required for the end-to-end tests: pip install uv")

@@ -1,0 +1,29 @@
+"""The documentation keeps up with the CLI and the catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flaskforge import load_catalogue
+from flaskforge.cli import cli
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_a_generated_reference_page(name: str) -> None:
+    command = cli.commands[name]
+    page = DOCS / "reference" / f"{name}.md"
+    assert page.is_file(), f"add docs/reference/{name}.md and list it in mkdocs.yml"
+    text = page.read_text()
+    assert "::: mkdocs-click" in text
+    assert f":command: {command.callback.__name__}" in text
+    assert f"reference/{name}.md" in (DOCS.parent / "mkdocs.yml").read_text()
+
+
+@pytest.mark.parametrize("name", [c.name for c in load_catalogue().extensions])
+def test_every_extension_has_a_page(name: str) -> None:
+    assert (DOCS / "extensions" / f"{name}.md").is_file()
+    assert f"extensions/{name}.md" in (DOCS.parent / "mkdocs.yml").read_text()
