@@ -59,7 +59,8 @@ def test_every_template_renders_under_strict_undefined(extensions, targets) -> N
     # StrictUndefined turns any variable a template lacks into a RenderError here.
     files = render_project(load_catalogue(), _record(extensions, targets))
     for path, file in files.items():
-        assert "{{" not in path and "{%" not in path, path
+        assert "{{" not in path, path
+        assert "{%" not in path, path
         if path.endswith((".py", ".toml", ".md", ".yaml", ".yml", ".txt", ".cfg", ".ini")):
             text = file.content.decode("utf-8")
             assert "{{" not in text.replace("${{", ""), f"unrendered expression in {path}"

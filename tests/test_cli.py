@@ -32,8 +32,18 @@ def test_version(runner: CliRunner, flag: str) -> None:
 
 def test_new_from_flags_creates_the_project(runner: CliRunner, tmp_path: Path) -> None:
     result = _invoke(
-        runner, "new", "my-svc", "-o", str(tmp_path), "-e", "none", "-t", "none",
-        "--description", "Orders", "--no-git",
+        runner,
+        "new",
+        "my-svc",
+        "-o",
+        str(tmp_path),
+        "-e",
+        "none",
+        "-t",
+        "none",
+        "--description",
+        "Orders",
+        "--no-git",
     )
     assert result.exit_code == 0, result.output
     assert f"Created {tmp_path / 'my-svc'}/" in result.stdout
@@ -120,9 +130,7 @@ def test_listing_as_json_matches_the_catalogue(runner: CliRunner, command: str) 
     assert result.exit_code == 0
     listed = json.loads(result.stdout)
     kind = "extension" if command == "extensions" else "target"
-    assert [item["name"] for item in listed] == [
-        c.name for c in load_catalogue().of_kind(kind)
-    ]
+    assert [item["name"] for item in listed] == [c.name for c in load_catalogue().of_kind(kind)]
     for item in listed:
         assert set(item) >= {"name", "summary", "requires", "conflicts"}
 
@@ -146,7 +154,10 @@ def test_extension_names_complete(runner: CliRunner) -> None:
         cli,
         [],
         prog_name="flaskforge",
-        env={"_FLASKFORGE_COMPLETE": "bash_complete", "COMP_WORDS": "flaskforge new x -e no",
-             "COMP_CWORD": "4"},
+        env={
+            "_FLASKFORGE_COMPLETE": "bash_complete",
+            "COMP_WORDS": "flaskforge new x -e no",
+            "COMP_CWORD": "4",
+        },
     )
     assert "plain,none" in result.stdout

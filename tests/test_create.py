@@ -21,7 +21,9 @@ def catalogue(tmp_path: Path):
         tmp_path / "templates",
         {
             "extensions/cache/manifest.toml": extension("cache", recommended=True),
-            "extensions/cache/files/src/{{ package_name }}/cache.py.jinja": "NAME = '{{ project_name }}'\n",
+            "extensions/cache/files/src/{{ package_name }}/cache.py.jinja": (
+                "NAME = '{{ project_name }}'\n"
+            ),
             "base/files/src/{{ package_name }}/__init__.py": "",
             "base/files/docs/a.md": "a\n",
             "base/files/docs/b.md": "b\n",
@@ -43,7 +45,8 @@ def test_creates_the_project_with_a_record_and_one_commit(tmp_path: Path, catalo
         "my-svc", output_dir=out, extensions=None, targets=None, catalogue=catalogue
     )
     project = out / "my-svc"
-    assert result.written and result.git
+    assert result.written
+    assert result.git
     assert set(_tree(project)) == {
         RECORD_FILE,
         "README.md",

@@ -56,6 +56,8 @@ def test_an_installed_wheel_generates_the_same_project(wheel: Path, tmp_path: Pa
     create_project("svc", output_dir=tmp_path / "b", git=False)
 
     def tree(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
 
     assert tree(tmp_path / "a/svc") == tree(tmp_path / "b/svc")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,10 @@ def test_other_files_are_copied_byte_for_byte(tmp_path: Path) -> None:
 
 
 def test_an_undefined_variable_is_an_error_not_an_empty_string(tmp_path: Path) -> None:
-    with pytest.raises(RenderError, match="Template 'mod.py.jinja' failed to render: 'missing' is undefined"):
+    with pytest.raises(
+        RenderError,
+        match=re.escape("Template 'mod.py.jinja' failed to render: 'missing' is undefined"),
+    ):
         _render(tmp_path, {"extensions/a/files/mod.py.jinja": "{{ missing }}\n"})
 
 
@@ -38,7 +41,7 @@ def test_executable_bits_are_kept(tmp_path: Path) -> None:
     script = tmp_path / "extensions/a/files/run.sh"
     script.parent.mkdir(parents=True)
     script.write_text("#!/bin/sh\n")
-    os.chmod(script, 0o755)
+    script.chmod(0o755)
     files = _render(tmp_path, {})
     assert files["run.sh"].executable
     assert not files["README.md"].executable

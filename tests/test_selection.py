@@ -66,7 +66,7 @@ def test_unknown_names_suggest_the_closest(catalogue: Catalogue) -> None:
         "Unknown extension 'cachng'. Did you mean 'caching'? "
         "Run 'flaskforge extensions' to list them."
     )
-    with pytest.raises(UnknownChoice, match="Unknown target 'helm'.*flaskforge targets"):
+    with pytest.raises(UnknownChoice, match=r"Unknown target 'helm'\..*flaskforge targets"):
         resolve(catalogue, extensions=None, targets=["helm"])
 
 

@@ -76,7 +76,9 @@ def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectNam
             name, "use only letters, digits, '-' and '_', for example 'my-service'"
         )
     if not name[0].isalpha():
-        raise InvalidProjectName(name, "it must start with a letter, for example 'svc-" + name + "'")
+        raise InvalidProjectName(
+            name, "it must start with a letter, for example 'svc-" + name + "'"
+        )
     if not name[-1].isalnum():
         raise InvalidProjectName(name, "it must end with a letter or a digit")
     if len(name) > _MAX_LENGTH:

@@ -165,9 +165,11 @@ def _check_destination(output_dir: Path, project: str) -> Path:
                 raise InvalidOutputDir(str(output_dir), "is not writable")
             break
     destination = output_dir / project
-    if destination.is_symlink() or destination.exists():
-        if not destination.is_dir() or destination.is_symlink() or any(destination.iterdir()):
-            raise DestinationExists(str(destination))
+    occupied = destination.is_symlink() or (
+        destination.exists() and (not destination.is_dir() or any(destination.iterdir()))
+    )
+    if occupied:
+        raise DestinationExists(str(destination))
     return destination
 
 

@@ -12,7 +12,6 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -34,7 +33,7 @@ class RenderedFile:
 @cache
 def _environment() -> jinja2.Environment:
     # Autoescape stays off: we generate Python, TOML, YAML and Markdown, not HTML.
-    return jinja2.Environment(  # noqa: S701
+    return jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -83,10 +82,3 @@ def render_string(source: str, context: Mapping[str, Any], name: str) -> str:
         return _environment().from_string(source).render(context)
     except jinja2.TemplateError as error:
         raise RenderError(name, str(error)) from error
-
-
-def read_template_tree(root: Path) -> dict[str, bytes]:
-    """Every file below ``root`` as relative path -> bytes (for tests and checks)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }

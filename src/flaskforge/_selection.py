@@ -1,4 +1,7 @@
-"""Resolve what the user asked for into a complete, consistent selection. Pure: no disk, no output."""
+"""Resolve what the user asked for into a complete, consistent selection.
+
+Pure functions: no disk, no output.
+"""
 
 from __future__ import annotations
 

@@ -41,7 +41,9 @@ def create_tree(
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(
-            tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
+            tempfile.mkdtemp(
+                prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent
+            )
         )
         # mkdtemp makes the folder private (0700); a project folder should have normal modes.
         staging.chmod(0o777 & ~_umask())
@@ -51,7 +53,7 @@ def create_tree(
 
             init_and_commit(staging, commit_message)
         # An empty destination folder is replaced atomically by rename on POSIX.
-        os.replace(staging, destination)
+        staging.replace(destination)
         done = True
     except subprocess.CalledProcessError as error:
         raise WriteFailed("the initial git commit", _last_line(error.stderr)) from error

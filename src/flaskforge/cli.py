@@ -86,7 +86,7 @@ def cli() -> None:
     "-o",
     "--output-dir",
     type=click.Path(path_type=Path, file_okay=True),
-    default=Path("."),
+    default=Path(),
     show_default=True,
     help="Folder in which the project folder is created.",
 )

@@ -60,9 +60,7 @@ class UnknownChoice(UsageError, LookupError):
         self.known = tuple(known)
         hint = _did_you_mean(name, known)
         plural = "extensions" if kind == "extension" else "targets"
-        super().__init__(
-            f"Unknown {kind} {name!r}.{hint} Run 'flaskforge {plural}' to list them."
-        )
+        super().__init__(f"Unknown {kind} {name!r}.{hint} Run 'flaskforge {plural}' to list them.")
 
 
 class ConflictingChoices(UsageError, ValueError):
