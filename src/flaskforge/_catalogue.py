@@ -193,6 +193,11 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
                         f"{kind} {component.name!r} conflicts with {other!r} but not the reverse"
                     )
         problems.extend(_cycles(kind, {n: c.requires for n, c in by_name.items()}))
+    # add-extension accepts both kinds of name, so one name must never mean two things.
+    extension_names = {a for c in catalogue.extensions for a in (c.name, *c.aliases)}
+    for component in catalogue.targets:
+        for name in sorted({component.name, *component.aliases} & extension_names):
+            problems.append(f"{name!r} names both an extension and a target")
     return problems
 
 

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from flaskforge import __version__
-from flaskforge.errors import Aborted, FlaskforgeError, MissingAnswer
+from flaskforge.errors import Aborted, FlaskforgeError, MergeConflicts, MissingAnswer
 
 if TYPE_CHECKING:
     from flaskforge._catalogue import Catalogue, Component, Kind
+    from flaskforge._grow import GrowResult
     from flaskforge._project import CreatedProject
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -147,6 +148,41 @@ def new(
         catalogue=catalogue,
     )
     _report_created(result)
+
+
+@cli.command("add-extension")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option(
+    "-C",
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+    help="The project folder (default: the current folder).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show a unified diff of what would change; write nothing."
+)
+@click.option(
+    "--allow-dirty", is_flag=True, help="Proceed even though the git tree has uncommitted changes."
+)
+def add_extension(names: tuple[str, ...], project: Path, dry_run: bool, allow_dirty: bool) -> None:
+    """Add extensions or deployment targets to an existing project.
+
+    NAME is an extension or a target (see 'flaskforge extensions' and 'flaskforge targets');
+    what they require is added too. Your edits are kept: the change each one brings is merged
+    into your files. Where you and flaskforge changed the same lines, the file gets conflict
+    markers, those files are listed, and the exit status is 1.
+
+    \b
+    Examples:
+      flaskforge add-extension caching
+      flaskforge add-extension migrations kubernetes -C services/orders
+      flaskforge add-extension ratelimit --dry-run
+    """
+    from flaskforge._grow import add_extensions
+
+    result = add_extensions(names, project=project, dry_run=dry_run, allow_dirty=allow_dirty)
+    _report_grown(result)
 
 
 @cli.command("extensions")
@@ -296,6 +332,32 @@ def _report_created(result: CreatedProject) -> None:
     click.echo("  make install    # virtual environment in .venv with the dev tools")
     click.echo("  make test       # lint and tests")
     click.echo("  make run        # development server on http://127.0.0.1:5000")
+
+
+def _report_grown(result: GrowResult) -> None:
+    if not result.added:
+        click.echo("Nothing to do: everything named is already enabled.")
+        return
+    implied = f" ({', '.join(result.implied)} required by your choice)" if result.implied else ""
+    verb = "Would add" if not result.written else "Added"
+    click.echo(f"{verb} {', '.join(result.added)}{implied}.")
+    if not result.written:
+        for change in result.changes:
+            click.echo(change.diff(), nl=False)
+        click.echo("Dry run: nothing was written.")
+        return
+    width = max((len(c.outcome.value) for c in result.changes), default=0)
+    for change in result.changes:
+        click.echo(f"  {change.outcome.value.ljust(width)}  {change.path}")
+    steps = list(result.next_steps)
+    if any(c.path == "pyproject.toml" for c in result.changes):
+        steps.insert(0, "Install the new dependencies: make install")
+    if steps:
+        click.echo("Next steps:")
+        for step in steps:
+            click.echo(f"  {step}")
+    if result.conflicts:
+        raise MergeConflicts(result.conflicts)
 
 
 def _join(items: Sequence[str]) -> str:

@@ -103,6 +103,51 @@ class WriteFailed(FlaskforgeError, OSError):
         super().__init__(f"Could not write {what}: {reason}. Nothing was written.")
 
 
+class NotAFlaskforgeProject(FlaskforgeError, FileNotFoundError):
+    """Raised when a command that grows a project finds no ``.flaskforge.toml`` record."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not a flaskforge project (no .flaskforge.toml). "
+            "Run it inside a project made by 'flaskforge new', or pass -C/--project DIR."
+        )
+
+
+class CorruptProjectRecord(FlaskforgeError, ValueError):
+    """Raised when the project's ``.flaskforge.toml`` cannot be read or makes no sense."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"The project record {path} is broken: {reason}. "
+            "Restore it from version control (git checkout -- .flaskforge.toml)."
+        )
+
+
+class DirtyWorkingTree(FlaskforgeError):
+    """Raised when the project has uncommitted changes and ``allow_dirty`` was not given."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} has uncommitted changes. Commit or stash them first, so that you can see "
+            "and undo what flaskforge changes, or pass --allow-dirty."
+        )
+
+
+class MergeConflicts(FlaskforgeError):
+    """Raised after add-extension applied its changes but some files have conflict markers."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+        super().__init__(
+            f"Conflicts in {', '.join(self.paths)}: you and flaskforge changed the same lines. "
+            "Resolve the <<<<<<< markers, then commit; everything else was applied."
+        )
+
+
 class Aborted(FlaskforgeError):
     """Raised when the user stops flaskforge at a prompt (Ctrl-C or Ctrl-D). Nothing was written."""
 
