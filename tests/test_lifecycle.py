@@ -1,0 +1,105 @@
+"""new, then add-extension, on the shipped catalogue: the promises of issue 'add-extension'.
+
+- Equivalence: 'new S' then 'add-extension X' gives the same files as 'new S+X', for every
+  extension and target, from the bare selection and from a few realistic ones.
+- Idempotence: adding the same thing again leaves 'git status' clean.
+- User edits to each kind of generated file survive; conflicting edits are reported.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flaskforge import create_project, load_catalogue
+from flaskforge._grow import add_extensions
+from flaskforge._selection import resolve
+from flaskforge.errors import ConflictingChoices
+
+CATALOGUE = load_catalogue()
+EXTENSIONS = [c.name for c in CATALOGUE.extensions]
+TARGETS = [c.name for c in CATALOGUE.targets]
+STARTS = {
+    "bare": ([], []),
+    "recommended": (
+        [c.name for c in CATALOGUE.extensions if c.recommended],
+        [c.name for c in CATALOGUE.targets if c.recommended],
+    ),
+    "api-with-docker": ([n for n in ("cors", "ratelimit") if n in EXTENSIONS], ["docker"]),
+}
+
+
+def _cases() -> list:
+    cases = []
+    for start, (extensions, targets) in STARTS.items():
+        for name in [*EXTENSIONS, *TARGETS]:
+            if name in extensions or name in targets:
+                continue
+            bigger_e = [*extensions, name] if name in EXTENSIONS else extensions
+            bigger_t = [*targets, name] if name in TARGETS else targets
+            try:
+                selection = resolve(
+                    CATALOGUE, extensions=bigger_e or ["none"], targets=bigger_t or ["none"]
+                )
+            except ConflictingChoices:
+                continue
+            # Skip starts that already hold everything the addition would bring.
+            if set(selection.extensions) == set(extensions) and set(selection.targets) == set(
+                targets
+            ):
+                continue
+            cases.append(pytest.param(start, name, id=f"{start}+{name}"))
+    return cases
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def _git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _new(out: Path, extensions: list[str], targets: list[str]) -> Path:
+    create_project(
+        "life-svc",
+        output_dir=out,
+        extensions=extensions or ["none"],
+        targets=targets or ["none"],
+        description="Lifecycle",
+    )
+    return out / "life-svc"
+
+
+@pytest.mark.parametrize(("start", "name"), _cases())
+def test_new_then_add_equals_new_with_it(tmp_path: Path, start: str, name: str) -> None:
+    extensions, targets = STARTS[start]
+    project = _new(tmp_path / "grown", extensions, targets)
+    result = add_extensions([name], project=project)
+    assert result.conflicts == ()
+    bigger_e = [*extensions, name] if name in EXTENSIONS else extensions
+    bigger_t = [*targets, name] if name in TARGETS else targets
+    direct = _new(tmp_path / "direct", bigger_e, bigger_t)
+    grown, expected = _files(project), _files(direct)
+    assert sorted(grown) == sorted(expected), "different file sets"
+    different = [path for path in expected if grown[path] != expected[path]]
+    assert different == []
+
+
+@pytest.mark.parametrize("name", [*EXTENSIONS, *TARGETS])
+def test_adding_twice_leaves_git_status_clean(tmp_path: Path, name: str) -> None:
+    project = _new(tmp_path, [], [])
+    add_extensions([name], project=project)
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", f"add {name}")
+    again = add_extensions([name], project=project)
+    assert again.changes == ()
+    assert _git(project, "status", "--porcelain") == ""
