@@ -15,6 +15,11 @@
 #   FF_BASE_IMAGE   the tag to give the stand-in (default: the one the generated Dockerfile pins)
 #   FF_SUITE        Debian suite for the stand-in (default: bookworm)
 #   FF_MIRROR       Debian mirror for debootstrap (default: the first one apt uses)
+#
+# Safe to run with bash or to source: when sourced, the work runs in a subshell (so its `exit`
+# and shell options cannot end the caller) and FF_BASE_IMAGE is exported for the tests.
+
+_ff_podman_setup() (
 set -euo pipefail
 
 BASE_IMAGE="${FF_BASE_IMAGE:-docker.io/library/python:3.12-slim-bookworm}"
@@ -37,15 +42,18 @@ fi
 
 apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 
+# catatonit is the pause process `podman kube play` needs for its pods.
+packages=(podman runc catatonit debootstrap uidmap containernetworking-plugins slirp4netns
+    ca-certificates)
 missing=()
-for tool in podman runc debootstrap; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
+        || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]}"
-    apt_get update -q
-    apt_get install -y -q --no-install-recommends podman runc debootstrap uidmap \
-        containernetworking-plugins slirp4netns ca-certificates >/dev/null
+    apt_get update -q >/dev/null
+    apt_get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! grep -qF "$MARK" "$CONF_FILE" 2>/dev/null; then
@@ -110,3 +118,11 @@ CONTAINERFILE
 podman build --pull=never --format docker -t "$BASE_IMAGE" "$work/ctx" >"$work/build.log" 2>&1 \
     || { tail -n 30 "$work/build.log" >&2; exit 1; }
 log "ready: $BASE_IMAGE"
+)
+
+if [[ "${BASH_SOURCE[0]}" != "$0" ]]; then
+    _ff_podman_setup "$@" || return $?
+    export FF_BASE_IMAGE="${FF_BASE_IMAGE:-docker.io/library/python:3.12-slim-bookworm}"
+else
+    _ff_podman_setup "$@"
+fi
