@@ -1,0 +1,337 @@
+"""The generated service works the moment it is generated, bare and with everything selected.
+
+Two selections: the bare service (``-e none -t none``) and every extension and target in the
+catalogue at test time. Each is generated once per module, checked statically (no template
+syntax left, Python compiles, TOML and YAML parse, tidy text, same bytes twice), then installed
+into a fresh virtual environment with uv and checked with its own ``ruff check``,
+``ruff format --check`` and ``pytest -W error``. The bare service is also run under gunicorn.
+No backing service is used: every variable the service reads is removed from the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flaskforge import create_project, load_catalogue, plan_project
+from flaskforge._catalogue import Setting
+from tests.helpers import uv_command
+
+pytestmark = pytest.mark.e2e
+
+SELECTIONS = ("bare", "everything")
+
+# A Jinja expression or statement; ``${{ ... }}`` is GitHub Actions' syntax and stays.
+_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}")
+
+
+def _selection(which: str) -> tuple[list[str], list[str]]:
+    """Extension and target names for ``which``, as ``create_project`` takes them."""
+    if which == "bare":
+        return ["none"], ["none"]
+    catalogue = load_catalogue()
+    extensions: list[str] = []
+    for component in catalogue.extensions:
+        # Should two extensions ever conflict, "everything" keeps the first by name.
+        if not set(component.conflicts) & set(extensions):
+            extensions.append(component.name)
+    targets: list[str] = []
+    for component in catalogue.targets:
+        if not set(component.conflicts) & set(targets):
+            targets.append(component.name)
+    return extensions or ["none"], targets or ["none"]
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment without any variable a generated service reads, plus ``extra``.
+
+    A DATABASE_URL exported in a developer's shell would otherwise turn the "no services" run
+    into a run against services.
+    """
+    catalogue = load_catalogue()
+    settings = {
+        s.name
+        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
+        for s in component.settings
+    }
+    ignored = settings | {"VIRTUAL_ENV", "FLASK_APP", "FLASK_DEBUG", "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
+    env.update(extra)
+    return env
+
+
+def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env if env is not None else _clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(str(c) for c in command)} failed ({done.returncode}):\n"
+        f"{done.stdout[-8000:]}\n{done.stderr[-4000:]}"
+    )
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated project on disk, and the settings its selection declares."""
+
+    which: str
+    extensions: list[str]
+    targets: list[str]
+    project: Path
+    settings: tuple[Setting, ...]
+
+    def files(self) -> dict[str, bytes]:
+        """Every file of the project (not the virtual environment), by relative path."""
+        return {
+            p.relative_to(self.project).as_posix(): p.read_bytes()
+            for p in sorted(self.project.rglob("*"))
+            if p.is_file() and ".venv" not in p.relative_to(self.project).parts
+        }
+
+    @property
+    def bin(self) -> Path:
+        return self.project / ".venv" / "bin"
+
+
+_GENERATED: dict[str, Generated] = {}
+_INSTALLED: set[str] = set()
+
+
+def _generate(which: str, factory: pytest.TempPathFactory) -> Generated:
+    # Generated once per selection for the whole module.
+    if which not in _GENERATED:
+        extensions, targets = _selection(which)
+        out = factory.mktemp(f"generated-{which}")
+        created = create_project(
+            "demo", output_dir=out, extensions=extensions, targets=targets, git=False
+        )
+        settings = tuple(
+            s for c in created.plan.selection.components(load_catalogue()) for s in c.settings
+        )
+        _GENERATED[which] = Generated(which, extensions, targets, out / "demo", settings)
+    return _GENERATED[which]
+
+
+def _install(which: str, factory: pytest.TempPathFactory) -> Generated:
+    # One virtual environment per selection for the whole module.
+    generated = _generate(which, factory)
+    if which not in _INSTALLED:
+        uv = uv_command()
+        project = generated.project
+        _run(*uv, "venv", "-q", "--python", sys.executable, project / ".venv", cwd=project)
+        python = project / ".venv" / "bin" / "python"
+        _run(*uv, "pip", "install", "-q", "--python", python, "-e", ".[dev]", cwd=project)
+        _INSTALLED.add(which)
+    return generated
+
+
+@pytest.fixture(scope="module", params=SELECTIONS)
+def generated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Generated:
+    return _generate(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=SELECTIONS)
+def installed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Generated:
+    return _install(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return _install("bare", tmp_path_factory)
+
+
+# Static checks ---------------------------------------------------------------------------------
+
+
+def test_no_template_syntax_is_left(generated: Generated) -> None:
+    leftovers = [
+        f"{path}:{number}: {line.strip()}"
+        for path, content in generated.files().items()
+        for number, line in enumerate(content.decode("utf-8", "replace").splitlines(), 1)
+        if _LEFTOVER.search(line)
+    ]
+    assert not leftovers, "\n".join(leftovers)
+
+
+def test_every_python_file_compiles(generated: Generated) -> None:
+    python = {p: c for p, c in generated.files().items() if p.endswith(".py")}
+    assert "src/demo/app.py" in python
+    for path, content in python.items():
+        compile(content, path, "exec", dont_inherit=True)
+
+
+def test_every_toml_and_yaml_file_parses(generated: Generated) -> None:
+    files = generated.files()
+    parsed = 0
+    for path, content in files.items():
+        if path.endswith(".toml"):
+            tomllib.loads(content.decode("utf-8"))
+            parsed += 1
+        elif path.endswith((".yml", ".yaml")):
+            list(yaml.safe_load_all(content.decode("utf-8")))
+            parsed += 1
+    assert "pyproject.toml" in files
+    assert ".github/workflows/ci.yml" in files
+    assert parsed >= 3
+
+
+def test_text_files_are_tidy(generated: Generated) -> None:
+    problems = []
+    for path, content in generated.files().items():
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if not text:
+            continue
+        if not text.endswith("\n") or text.endswith("\n\n"):
+            problems.append(f"{path}: must end with exactly one newline")
+        problems.extend(
+            f"{path}:{number}: trailing whitespace"
+            for number, line in enumerate(text.split("\n"), 1)
+            if line != line.rstrip()
+        )
+    assert not problems, "\n".join(problems)
+
+
+def test_generation_is_byte_for_byte_deterministic(generated: Generated, tmp_path: Path) -> None:
+    again = plan_project(
+        "demo", output_dir=tmp_path, extensions=generated.extensions, targets=generated.targets
+    )
+
+    assert {path: f.content for path, f in again.files.items()} == generated.files()
+
+
+def test_env_example_and_readme_list_every_setting(generated: Generated) -> None:
+    files = generated.files()
+    env_example = files[".env.example"].decode("utf-8")
+    readme = files["README.md"].decode("utf-8")
+    config = files["src/demo/config.py"].decode("utf-8")
+
+    assert generated.settings
+    for setting in generated.settings:
+        value = "" if setting.secret else setting.example
+        assert f"\n{setting.name}={value}\n" in env_example, setting.name
+        assert f"| `{setting.name}` |" in readme, setting.name
+        assert f'name="{setting.name}"' in config, setting.name
+
+
+# The installed project -------------------------------------------------------------------------
+
+
+def test_ruff_check_passes(installed: Generated) -> None:
+    _run(installed.bin / "ruff", "check", ".", cwd=installed.project)
+
+
+def test_ruff_format_check_passes(installed: Generated) -> None:
+    _run(installed.bin / "ruff", "format", "--check", ".", cwd=installed.project)
+
+
+def test_own_tests_pass_without_services(installed: Generated) -> None:
+    output = _run(
+        installed.bin / "pytest",
+        "-W",
+        "error",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        cwd=installed.project,
+    )
+
+    summary = output.strip().splitlines()[-1]
+    assert re.search(r"\d+ passed", summary), output[-3000:]
+    assert not re.search(r"failed|error|skipped", summary), output[-3000:]
+    if installed.which == "bare":
+        # The base suite is part of every project's edit-test loop: it must stay fast.
+        seconds = float(re.search(r" in ([0-9.]+)s", summary).group(1))  # type: ignore[union-attr]
+        assert seconds < 3, summary
+
+
+def test_gunicorn_refuses_an_insecure_production_config_in_one_line(
+    installed: Generated,
+) -> None:
+    done = subprocess.run(
+        [
+            str(installed.bin / "gunicorn"),
+            "-c",
+            "python:demo.gunicorn_conf",
+            "demo.wsgi:app",
+        ],
+        cwd=installed.project,
+        env=_clean_env(APP_ENV="production", SECRET_KEY="too-short"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode != 0
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "configuration error" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_gunicorn_serves_the_bare_service(bare: Generated) -> None:
+    # Only the bare service: with everything selected, readiness needs the databases.
+    installed = bare
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = _clean_env(APP_ENV="production", SECRET_KEY="s" * 40, PORT=str(port), WEB_CONCURRENCY="1")
+    server = subprocess.Popen(
+        [str(installed.bin / "gunicorn"), "-c", "python:demo.gunicorn_conf", "demo.wsgi:app"],
+        cwd=installed.project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and body is None:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/readyz", headers={"X-Request-ID": "e2e-probe"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body = json.load(response)
+                    assert response.headers["X-Request-ID"] == "e2e-probe"
+                    assert response.headers["X-Content-Type-Options"] == "nosniff"
+            except OSError:
+                assert server.poll() is None, server.communicate()[1]
+                time.sleep(0.2)
+        assert body == {"status": "ready", "checks": {}}
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    access = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert any(
+        e["path"] == "/readyz" and e["status"] == 200 and e["request_id"] == "e2e-probe"
+        for e in access
+    ), out
+    for line in err.splitlines():
+        json.loads(line)  # every gunicorn log line is JSON too
