@@ -239,6 +239,17 @@ def test_env_example_and_readme_list_every_setting(generated: Generated) -> None
         assert f'name="{setting.name}"' in config, setting.name
 
 
+def test_readme_links_point_at_files_that_exist(generated: Generated) -> None:
+    files = generated.files()
+    readme = files["README.md"].decode("utf-8")
+    links = re.findall(r"\]\(((?:docs|\.github)/[^)#]+)\)", readme)
+
+    for name in generated.extensions if generated.which != "bare" else []:
+        assert f"(docs/extensions/{name}.md)" in readme, name
+    missing = sorted(link for link in links if link not in files)
+    assert not missing, f"README.md links to missing files: {missing}"
+
+
 # The installed project -------------------------------------------------------------------------
 
 
@@ -268,6 +279,23 @@ def test_own_tests_pass_without_services(installed: Generated) -> None:
         # The base suite is part of every project's edit-test loop: it must stay fast.
         seconds = float(re.search(r" in ([0-9.]+)s", summary).group(1))  # type: ignore[union-attr]
         assert seconds < 3, summary
+
+
+def test_the_longest_allowed_name_still_lints(installed: Generated, tmp_path: Path) -> None:
+    # Package names reach import lines: 64 characters must not push any past the line length.
+    name = "a-service-whose-name-is-as-long-as-flaskforge-allows-it-to-be-ok"
+    assert len(name) == 64
+    create_project(
+        name,
+        output_dir=tmp_path,
+        extensions=installed.extensions,
+        targets=installed.targets,
+        git=False,
+    )
+    project = tmp_path / name
+
+    _run(installed.bin / "ruff", "check", ".", cwd=project)
+    _run(installed.bin / "ruff", "format", "--check", ".", cwd=project)
 
 
 def test_gunicorn_refuses_an_insecure_production_config_in_one_line(
