@@ -28,6 +28,7 @@ class ProjectPlan:
     selection: Selection
     record: ProjectRecord
     files: Mapping[str, RenderedFile]
+    next_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ def plan_project(
         targets=selection.targets,
     )
     files = render_project(catalogue, record)
-    return ProjectPlan(project_name, destination, selection, record, files)
+    next_steps = tuple(
+        step for component in selection.components(catalogue) for step in component.next_steps
+    )
+    return ProjectPlan(project_name, destination, selection, record, files, next_steps)
 
 
 def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, RenderedFile]:

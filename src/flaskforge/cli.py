@@ -332,6 +332,8 @@ def _report_created(result: CreatedProject) -> None:
     click.echo("  make install    # virtual environment in .venv with the dev tools")
     click.echo("  make test       # lint and tests")
     click.echo("  make run        # development server on http://127.0.0.1:5000")
+    for step in plan.next_steps:
+        click.echo(f"  {step}")
 
 
 def _report_grown(result: GrowResult) -> None:
