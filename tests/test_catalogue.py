@@ -179,6 +179,14 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
             id="file-clash",
         ),
         pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a", dependencies=["redis==8.1.0"]),
+                "extensions/b/manifest.toml": extension("b", dependencies=["redis==7.0.0"]),
+            },
+            "pins redis==7.0.0 but extension 'a' pins redis==8.1.0",
+            id="conflicting-pins",
+        ),
+        pytest.param(
             {"extensions/a/manifest.toml": "name = [broken\n"},
             "cannot read",
             id="invalid-toml",
@@ -195,6 +203,26 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
 )
 def test_catalogue_problems_are_reported(tmp_path: Path, files, expected: str) -> None:
     assert expected in _problems(tmp_path, files)
+
+
+def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) -> None:
+    from flaskforge._selection import resolve
+
+    catalogue = make_catalogue(
+        tmp_path,
+        {
+            "services/redis/manifest.toml": extension("redis")
+            + '[[settings]]\nname = "REDIS_URL"\nsecret = true\nhelp = "h"\n',
+            "extensions/cache/manifest.toml": extension("cache", services=["redis"]),
+            "extensions/limits/manifest.toml": extension("limits", services=["redis"]),
+            "extensions/plain/manifest.toml": extension("plain"),
+        },
+    )
+    both = resolve(catalogue, extensions=["cache", "limits"], targets=["none"])
+    names = [c.name for c in both.components(catalogue)]
+    assert names == ["base", "redis", "cache", "limits"]
+    plain = resolve(catalogue, extensions=["plain"], targets=["none"])
+    assert [c.name for c in plain.components(catalogue)] == ["base", "plain"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

@@ -16,15 +16,18 @@ from typing import Any, Literal
 
 from flaskforge.errors import CatalogueError
 
-Kind = Literal["base", "extension", "target"]
-
-#: Backing services a component may ask for. Targets know how to run each of these.
-KNOWN_SERVICES = frozenset({"postgres", "redis"})
+Kind = Literal["base", "service", "extension", "target"]
 
 #: How a generated service may parse a setting's text ("list" is comma-separated).
 SETTING_TYPES = ("str", "int", "float", "bool", "list")
 
-_KIND_FOLDERS: dict[str, Kind] = {"extensions": "extension", "targets": "target"}
+# Services are backing services (PostgreSQL, Redis) that extensions ask for by name: each
+# declares, once, the settings that reach it, which every extension needing it then shares.
+_KIND_FOLDERS: dict[str, Kind] = {
+    "services": "service",
+    "extensions": "extension",
+    "targets": "target",
+}
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _COMPONENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A-Za-z.+-]*")
@@ -101,9 +104,12 @@ class Catalogue:
     extensions: tuple[Component, ...]
     targets: tuple[Component, ...]
     root: Path = field(compare=False)
+    services: tuple[Component, ...] = ()
 
     def of_kind(self, kind: Kind) -> tuple[Component, ...]:
-        """The extensions or the targets."""
+        """The services, the extensions or the targets."""
+        if kind == "service":
+            return self.services
         return self.extensions if kind == "extension" else self.targets
 
     def get(self, kind: Kind, name: str) -> Component:
@@ -134,7 +140,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     root = root or templates_root()
     problems: list[str] = []
     base = _read_component(root / "base", "base", problems)
-    groups: dict[Kind, list[Component]] = {"extension": [], "target": []}
+    groups: dict[Kind, list[Component]] = {"service": [], "extension": [], "target": []}
     for folder, kind in _KIND_FOLDERS.items():
         parent = root / folder
         if not parent.is_dir():
@@ -151,6 +157,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
         extensions=tuple(groups["extension"]),
         targets=tuple(groups["target"]),
         root=root,
+        services=tuple(groups["service"]),
     )
     problems.extend(check_catalogue(catalogue))
     if problems:
@@ -163,8 +170,21 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
     problems: list[str] = []
     setting_owner: dict[str, str] = {}
     file_owner: dict[str, str] = {}
-    for component in (catalogue.base, *catalogue.extensions, *catalogue.targets):
+    pins: dict[str, tuple[str, str]] = {}
+    service_names = {s.name for s in catalogue.services}
+    everything = (catalogue.base, *catalogue.services, *catalogue.extensions, *catalogue.targets)
+    for component in everything:
         label = f"{component.kind} {component.name!r}"
+        for service in component.services:
+            if service not in service_names:
+                problems.append(f"{label}: unknown service {service!r}")
+        for requirement in (*component.dependencies, *component.dev_dependencies):
+            # Two components pinning one distribution differently would make pip fail.
+            distribution = re.split(r"[\[=]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+            if distribution in pins and pins[distribution][0] != requirement:
+                other, owner = pins[distribution]
+                problems.append(f"{label} pins {requirement} but {owner} pins {other}")
+            pins.setdefault(distribution, (requirement, label))
         for setting in component.settings:
             if setting.name in setting_owner:
                 problems.append(
@@ -246,9 +266,6 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
     if kind != "base" and not _COMPONENT_NAME.fullmatch(name):
         problems.append(f"{where}: name must be lower case letters, digits and '-'")
     services = reader.texts("services")
-    for service in services:
-        if service not in KNOWN_SERVICES:
-            problems.append(f"{where}: unknown service {service!r}")
     dependencies = reader.texts("dependencies")
     dev_dependencies = reader.texts("dev_dependencies")
     for requirement in (*dependencies, *dev_dependencies):

@@ -59,7 +59,7 @@ def template_context(
         "init_order": _init_order(catalogue, selection.extensions),
         "targets": list(selection.targets),
         "processes": processes,
-        "services": sorted({s for c in components for s in c.services}),
+        "services": [c.name for c in components if c.kind == "service"],
         "settings": settings,
         "dependencies": _merge(d for c in components for d in c.dependencies),
         "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),

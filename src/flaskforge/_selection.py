@@ -30,12 +30,13 @@ class Selection:
     implied: tuple[str, ...] = ()
 
     def components(self, catalogue: Catalogue) -> list[Component]:
-        """Base first, then extensions, then targets: the order in which they are rendered."""
-        return [
-            catalogue.base,
+        """The base, the services needed, the extensions, then the targets, in render order."""
+        chosen = [
             *(catalogue.get("extension", n) for n in self.extensions),
             *(catalogue.get("target", n) for n in self.targets),
         ]
+        needed = sorted({s for c in chosen for s in c.services})
+        return [catalogue.base, *(catalogue.get("service", n) for n in needed), *chosen]
 
 
 def recommended(catalogue: Catalogue, kind: Kind) -> tuple[str, ...]:
