@@ -37,6 +37,13 @@ def test_an_undefined_variable_is_an_error_not_an_empty_string(tmp_path: Path) -
         _render(tmp_path, {"extensions/a/files/mod.py.jinja": "{{ missing }}\n"})
 
 
+def test_a_path_segment_that_renders_empty_skips_the_file(tmp_path: Path) -> None:
+    conditional = "extensions/a/files/{% if with_db %}db{% endif %}/schema.sql"
+    assert "db/schema.sql" in _render(tmp_path, {conditional: "x"}, {"with_db": True})
+    assert "db/schema.sql" not in _render(tmp_path, {conditional: "x"}, {"with_db": False})
+    assert list(_render(tmp_path, {conditional: "x"}, {"with_db": False})) == ["README.md"]
+
+
 def test_executable_bits_are_kept(tmp_path: Path) -> None:
     script = tmp_path / "extensions/a/files/run.sh"
     script.parent.mkdir(parents=True)

@@ -2,7 +2,9 @@
 
 Conventions (the same as copier's, so the templates read familiarly): a file whose name ends in
 ``.jinja`` is rendered and loses the suffix; any other file is copied byte for byte; every path
-segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands in the package.
+segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands in the package;
+a path with a segment that renders empty is skipped, which is how a file exists only for some
+selections (``{% if "migrations" in extensions %}versions{% endif %}/0002_users.py.jinja``).
 A variable the context lacks is an error, never an empty string (``StrictUndefined``).
 """
 
@@ -61,6 +63,8 @@ def render_components(
                 continue
             relative = source.relative_to(component.files).as_posix()
             target = render_string(relative.removesuffix(TEMPLATE_SUFFIX), context, relative)
+            if "" in target.split("/"):
+                continue
             if target in files:
                 raise RenderError(relative, f"{target} is also produced by {owner[target]}")
             raw = source.read_bytes()
