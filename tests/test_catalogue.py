@@ -10,7 +10,7 @@ import pytest
 from flaskforge._catalogue import load_catalogue
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
-from flaskforge._selection import Selection
+from flaskforge._selection import Selection, resolve
 from flaskforge.errors import CatalogueError
 from tests.helpers import extension, make_catalogue
 
@@ -35,19 +35,9 @@ def _selections() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         tuple(c.name for c in catalogue.targets),
     )
     singles = [
-        (tuple(sorted(_closure(catalogue, "extension", c.name))), ()) for c in catalogue.extensions
-    ] + [((), tuple(sorted(_closure(catalogue, "target", c.name)))) for c in catalogue.targets]
-    return [((), ()), everything, *singles]
-
-
-def _closure(catalogue, kind, name):
-    result, pending = set(), [name]
-    while pending:
-        current = pending.pop()
-        if current not in result:
-            result.add(current)
-            pending.extend(catalogue.get(kind, current).requires)
-    return result
+        resolve(catalogue, extensions=[c.name], targets=["none"]) for c in catalogue.extensions
+    ] + [resolve(catalogue, extensions=["none"], targets=[c.name]) for c in catalogue.targets]
+    return [((), ()), everything, *((s.extensions, s.targets) for s in singles)]
 
 
 @pytest.mark.parametrize(
@@ -206,7 +196,6 @@ def test_catalogue_problems_are_reported(tmp_path: Path, files, expected: str) -
 
 
 def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) -> None:
-    from flaskforge._selection import resolve
 
     catalogue = make_catalogue(
         tmp_path,
@@ -239,7 +228,6 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_combinations_of_the_shipped_catalogue_resolve() -> None:
     # Every pair either resolves or is refused as a conflict: never a crash.
-    from flaskforge._selection import resolve
     from flaskforge.errors import ConflictingChoices
 
     catalogue = load_catalogue()
