@@ -36,9 +36,7 @@ def ask_components(
         )
         for c in components
     ]
-    answer = _ask(
-        questionary.checkbox(f"Which {what}? (space toggles, enter accepts)", choices=choices, **io)
-    )
+    answer = _ask(questionary.checkbox(f"Which {what}?", choices=choices, **io))
     return [str(name) for name in answer]
 
 
