@@ -1,0 +1,587 @@
+"""Hardening: what an attacker, a careless operator or a broken disk meets, bare and everything.
+
+The generated service (checked inside its own virtual environment, as deployed):
+- bandit finds nothing of medium or high severity in any generated file;
+- production refuses to start without each secret setting, in one line naming it;
+- every response carries the security headers, HSTS only in production over HTTPS (directly or
+  through a trusted proxy's ``X-Forwarded-Proto``), and every error is the JSON error shape;
+- a request body above ``MAX_CONTENT_LENGTH`` gets a JSON 413;
+- with the jwt extension: forged (wrong key, ``alg: none``) and expired tokens get a JSON 401;
+- with the openapi extension: a bounded schemathesis run through the WSGI app finds no 5xx and
+  no answer that contradicts the document.
+
+The CLI: a table of hostile and broken inputs not already covered by ``test_cli``,
+``test_create``, ``test_grow``, ``test_prompts`` and ``test_terminal``; each gives one line, the
+right exit status, and leaves the disk as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flaskforge import create_project, load_catalogue
+from flaskforge.cli import cli
+from tests.helpers import uv_command
+
+BANDIT = "bandit==1.9.4"
+SELECTIONS = ("bare", "everything")
+#: Secret URL settings get a syntactically valid URL that nothing listens on: the service parses
+#: them at start-up, never connects before a request needs it.
+UNREACHABLE = {
+    "DATABASE_URL": "postgresql://app:app@127.0.0.1:9/app",
+    "REDIS_URL": "redis://127.0.0.1:9/0",
+}
+
+
+def _everything() -> tuple[list[str], list[str]]:
+    catalogue = load_catalogue()
+    extensions: list[str] = []
+    for component in catalogue.extensions:
+        if not set(component.conflicts) & set(extensions):
+            extensions.append(component.name)
+    return extensions, [t.name for t in catalogue.targets]
+
+
+def _selection(which: str) -> tuple[list[str], list[str]]:
+    return (["none"], ["none"]) if which == "bare" else _everything()
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """This environment minus every variable a generated service reads, plus ``extra``."""
+    catalogue = load_catalogue()
+    read = {
+        s.name
+        for component in (
+            catalogue.base,
+            *catalogue.extensions,
+            *catalogue.targets,
+            *catalogue.services,
+        )
+        for s in component.settings
+    }
+    env = {k: v for k, v in os.environ.items() if k not in read}
+    for name in ("VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def _run(command: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env if env is not None else _clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, f"{command} failed:\n{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class Service:
+    """A generated project installed with its dev extra, and its secret settings."""
+
+    which: str
+    extensions: tuple[str, ...]
+    project: Path
+    python: Path
+    secrets: tuple[str, ...]
+
+    def probe(self, code: str, **env: str) -> object:
+        """Run ``code`` with the service's Python; it prints one JSON document, returned."""
+        out = _run(
+            [self.python, "-c", textwrap.dedent(code)], cwd=self.project, env=_clean_env(**env)
+        )
+        return json.loads(out.strip().splitlines()[-1])
+
+    def secret_values(self) -> dict[str, str]:
+        return {name: UNREACHABLE.get(name, "s3cret-" + "x" * 40) for name in self.secrets}
+
+
+_SERVICES: dict[str, Service] = {}
+
+
+def _service(which: str, factory: pytest.TempPathFactory) -> Service:
+    if which not in _SERVICES:
+        extensions, targets = _selection(which)
+        out = factory.mktemp(f"hardening-{which}")
+        created = create_project(
+            "demo", output_dir=out, extensions=extensions, targets=targets, git=False
+        )
+        project = out / "demo"
+        venv = out / ".venv"
+        uv = uv_command()
+        _run([*uv, "venv", "-q", "--python", sys.executable, venv], cwd=project)
+        _run([*uv, "pip", "install", "-q", "--python", venv / "bin/python", ".[dev]"], cwd=project)
+        secret_names = sorted(
+            s.name
+            for c in created.plan.selection.components(load_catalogue())
+            for s in c.settings
+            if s.secret
+        )
+        _SERVICES[which] = Service(
+            which, tuple(extensions), project, venv / "bin/python", tuple(secret_names)
+        )
+    return _SERVICES[which]
+
+
+@pytest.fixture(scope="module", params=SELECTIONS)
+def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Service:
+    return _service(request.param, tmp_path_factory)
+
+
+def _with(extension: str, factory: pytest.TempPathFactory) -> Service:
+    """The everything service, which must include ``extension`` once the catalogue has it."""
+    if extension not in {c.name for c in load_catalogue().extensions}:
+        pytest.skip(f"the catalogue has no {extension} extension yet")
+    return _service("everything", factory)
+
+
+# bandit ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bandit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """bandit, pinned, in a virtual environment of its own (it is not a dependency of ours)."""
+    venv = tmp_path_factory.mktemp("bandit") / "venv"
+    uv = uv_command()
+    _run([*uv, "venv", "-q", "--python", sys.executable, venv], cwd=venv.parent)
+    _run([*uv, "pip", "install", "-q", "--python", venv / "bin/python", BANDIT], cwd=venv.parent)
+    return venv / "bin/bandit"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("which", SELECTIONS)
+def test_bandit_finds_nothing_of_medium_or_high_severity(
+    bandit: Path, which: str, tmp_path: Path
+) -> None:
+    extensions, targets = _selection(which)
+    create_project("demo", output_dir=tmp_path, extensions=extensions, targets=targets, git=False)
+    done = subprocess.run(
+        [str(bandit), "-r", ".", "-f", "json", "-q", "--severity-level", "medium"],
+        cwd=tmp_path / "demo",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    scanned = [name for name in report["metrics"] if name.endswith(".py")]
+    assert any(name.endswith("app.py") for name in scanned), scanned
+    findings = [
+        f"{r['filename']}:{r['line_number']}: {r['test_id']} {r['issue_severity']}: "
+        f"{r['issue_text']}"
+        for r in report["results"]
+    ]
+    assert not findings, "\n".join(findings)
+    assert report["errors"] == [], report["errors"]
+
+
+# Secrets ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+def test_production_refuses_to_start_without_each_secret(service: Service) -> None:
+    assert "SECRET_KEY" in service.secrets
+    complete = service.secret_values()
+    # With every secret the service starts: the refusals below are about the one left out.
+    _run(
+        [service.python, "-c", "import demo.wsgi"],
+        cwd=service.project,
+        env=_clean_env(APP_ENV="production", **complete),
+    )
+    for name in service.secrets:
+        others = {k: v for k, v in complete.items() if k != name}
+        for missing in ({}, {name: "   "}):
+            done = subprocess.run(
+                [str(service.python), "-c", "import demo.wsgi"],
+                cwd=service.project,
+                env=_clean_env(APP_ENV="production", **others, **missing),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert done.returncode == 4, (name, missing, done.stderr)
+            assert done.stderr.count("\n") == 1, (name, done.stderr)
+            assert done.stderr.startswith(f"demo: configuration error: {name} must be set"), (
+                done.stderr
+            )
+            assert "Traceback" not in done.stderr
+
+
+# Headers, errors, body size -----------------------------------------------------------------------
+
+_RESPONSES = """
+import json
+from demo import create_app
+
+app = create_app({
+    "APP_ENV": "testing", "SECRET_KEY": "k" * 40, "MAX_CONTENT_LENGTH": 1024,
+    "RATELIMIT_DEFAULT": "3 per minute",
+})
+
+
+@app.get("/boom")
+def boom():
+    raise RuntimeError("a bug")
+
+
+client = app.test_client()
+big = json.dumps({"name": "x", "description": "y" * 4096})
+origin = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"}
+calls = [
+    ("livez", "GET", "/livez", {}),
+    ("readyz", "GET", "/readyz", {}),
+    ("list", "GET", "/api/v1/items", {}),
+    ("create", "POST", "/api/v1/items", {"json": {"name": "a"}}),
+    ("missing item", "GET", "/api/v1/items/999999", {}),
+    ("unknown path", "GET", "/nope", {}),
+    ("wrong method", "DELETE", "/api/v1/items", {}),
+    ("malformed json", "POST", "/api/v1/items",
+     {"data": "{nope", "content_type": "application/json"}),
+    ("too large", "POST", "/api/v1/items", {"data": big, "content_type": "application/json"}),
+    ("preflight", "OPTIONS", "/api/v1/items", {"headers": origin}),
+    ("metrics", "GET", "/metrics", {}),
+    ("crash", "GET", "/boom", {}),
+] + [("limited", "GET", "/api/v1/items", {})] * 4
+out = []
+for name, method, path, kwargs in calls:
+    response = client.open(path, method=method, **kwargs)
+    body = response.get_json(silent=True)
+    out.append({"name": name, "status": response.status_code, "body": body,
+                "headers": dict(response.headers)})
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.e2e
+def test_every_response_has_security_headers_and_errors_are_json(service: Service) -> None:
+    responses = service.probe(_RESPONSES)
+    assert isinstance(responses, list)
+    statuses = {r["name"]: r["status"] for r in responses}
+    assert statuses["livez"] == 200
+    assert statuses["missing item"] == 404
+    assert statuses["wrong method"] == 405
+    assert statuses["malformed json"] == 400
+    assert statuses["too large"] == 413
+    assert statuses["crash"] == 500
+    if "ratelimit" in service.extensions:
+        assert [r["status"] for r in responses if r["name"] == "limited"][-1] == 429
+    for r in responses:
+        headers = r["headers"]
+        assert headers.get("X-Content-Type-Options") == "nosniff", r
+        assert "Strict-Transport-Security" not in headers, r  # not production, not HTTPS
+        if r["status"] >= 400:
+            error = (r["body"] or {}).get("error")
+            assert headers["Content-Type"] == "application/json", r
+            assert error["status"] == r["status"], r
+            assert error["code"], r
+    crash = next(r for r in responses if r["name"] == "crash")
+    assert "a bug" not in json.dumps(crash["body"])
+    too_large = next(r for r in responses if r["name"] == "too large")
+    assert too_large["body"]["error"]["code"] == "payload_too_large"
+
+
+_HSTS = """
+import json, os
+from demo import create_app
+
+out = {}
+for env, proxies, base_url, headers, key in [
+    ("production", 0, "http://svc", {}, "plain http"),
+    ("production", 0, "http://svc", {"X-Forwarded-Proto": "https"}, "untrusted forwarded https"),
+    ("production", 1, "http://svc", {"X-Forwarded-Proto": "https"}, "trusted forwarded https"),
+    ("production", 0, "https://svc", {}, "direct https"),
+    ("development", 1, "http://svc", {"X-Forwarded-Proto": "https"}, "development"),
+]:
+    app = create_app({"APP_ENV": env, "TRUSTED_PROXY_COUNT": proxies})
+    response = app.test_client().get("/livez", base_url=base_url, headers=headers)
+    out[key] = response.headers.get("Strict-Transport-Security")
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.e2e
+def test_hsts_only_in_production_over_https_or_behind_a_trusted_proxy(service: Service) -> None:
+    hsts = service.probe(_HSTS, **service.secret_values())
+    assert isinstance(hsts, dict)
+    assert hsts["plain http"] is None
+    assert hsts["untrusted forwarded https"] is None
+    assert hsts["development"] is None
+    for key in ("trusted forwarded https", "direct https"):
+        max_age = int(hsts[key].split("max-age=")[1].split(";")[0])
+        assert max_age >= 31536000, hsts
+
+
+# jwt and openapi, once the catalogue has them ---------------------------------------------------
+
+_FORGED_TOKENS = """
+import base64, json, time
+import jwt
+from flask_jwt_extended import create_access_token
+from demo import create_app
+
+app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "JWT_SECRET_KEY": "j" * 40})
+with app.app_context():
+    good = create_access_token(identity="alice")
+claims = jwt.decode(good, options={"verify_signature": False})
+expired = dict(claims, iat=int(time.time()) - 7200, nbf=int(time.time()) - 7200,
+               exp=int(time.time()) - 3600)
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+tokens = {
+    "valid": good,
+    "wrong key": jwt.encode(claims, "w" * 40, algorithm="HS256"),
+    "none algorithm": b64({"alg": "none", "typ": "JWT"}) + "." + b64(claims) + ".",
+    "expired": jwt.encode(expired, "j" * 40, algorithm="HS256"),
+}
+client = app.test_client()
+out = {}
+for name, token in tokens.items():
+    response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    out[name] = {"status": response.status_code, "body": response.get_json(silent=True),
+                 "type": response.headers.get("Content-Type")}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.e2e
+def test_jwt_rejects_forged_and_expired_tokens_with_json_401(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    service = _with("jwt", tmp_path_factory)
+    answers = service.probe(_FORGED_TOKENS)
+    assert isinstance(answers, dict)
+    assert answers["valid"]["status"] == 200, answers["valid"]
+    for name in ("wrong key", "none algorithm", "expired"):
+        answer = answers[name]
+        assert answer["status"] == 401, (name, answer)
+        assert answer["type"] == "application/json", (name, answer)
+        assert answer["body"]["error"]["status"] == 401, (name, answer)
+
+
+@pytest.mark.e2e
+def test_the_generated_jwt_tests_pass(tmp_path_factory: pytest.TempPathFactory) -> None:
+    service = _with("jwt", tmp_path_factory)
+    output = _run(
+        [
+            service.python,
+            "-m",
+            "pytest",
+            "-W",
+            "error",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "tests/test_jwt.py",
+        ],
+        cwd=service.project,
+    )
+    assert "PASSED tests/test_jwt.py::" in output
+    assert " failed" not in output
+
+
+_SCHEMATHESIS = """
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from demo import create_app
+
+app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "RATELIMIT_ENABLED": False})
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api(case):
+    case.call_and_validate()
+"""
+
+
+@pytest.mark.e2e
+def test_schemathesis_finds_no_5xx_and_no_answer_off_the_document(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    service = _with("openapi", tmp_path_factory)
+    # Outside the project, so the project's own pytest configuration and conftest stay out.
+    (tmp_path / "test_fuzz.py").write_text(textwrap.dedent(_SCHEMATHESIS))
+    output = _run(
+        [
+            service.python,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            tmp_path,
+            tmp_path / "test_fuzz.py",
+        ],
+        cwd=tmp_path,
+    )
+    assert " passed" in output.strip().splitlines()[-1], output[-3000:]
+
+
+# The CLI: hostile and broken input ---------------------------------------------------------------
+
+
+def _tree(root: Path) -> dict[str, bytes | None]:
+    """Every path below ``root`` with its bytes (None for folders), to prove nothing changed."""
+    # git's own bookkeeping (a refreshed index) is not the user's work.
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(root.rglob("*"))
+        if ".git" not in p.relative_to(root).parts
+    }
+
+
+def _deny_writes_to(path_name: str) -> Callable[[pytest.MonkeyPatch, Path], None]:
+    def setup(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        locked = root / path_name
+        locked.mkdir()
+        real_access = os.access
+        # As root (CI), permission bits do not apply: answer os.access as for an ordinary user.
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode: real_access(p, mode) and not (Path(p) == locked and mode & os.W_OK),
+        )
+
+    return setup
+
+
+def _fail_writes_after(count: int, failure: BaseException, method: str = "write_bytes"):
+    def setup(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        real = getattr(Path, method)
+        done: list[Path] = []
+
+        def failing(self: Path, *args: object) -> object:
+            if len(done) >= count:
+                raise failure
+            done.append(self)
+            return real(self, *args)
+
+        monkeypatch.setattr(Path, method, failing)
+
+    return setup
+
+
+def _file_at(name: str):
+    def setup(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        (root / name).write_text("I am a file\n")
+
+    return setup
+
+
+def _corrupt_record(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    (root / "svc/.flaskforge.toml").write_text("extensions = [unterminated\n")
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """One row: the arguments, what to break first, and the exit status and line expected."""
+
+    args: tuple[str, ...]
+    expected_exit: int
+    expected_line: str
+    setup: Callable[[pytest.MonkeyPatch, Path], None] | None = None
+    needs_project: bool = False
+
+
+_DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
+HOSTILE = {
+    "name-too-long": Hostile(("new", "a" * 65), 2, "Invalid project name"),
+    "name-with-slash": Hostile(("new", "a/b"), 2, "Invalid project name 'a/b'"),
+    "name-windows-dotdot": Hostile(("new", "..\\evil"), 2, "Invalid project name"),
+    "name-non-ascii": Hostile(("new", "sérvice"), 2, "Invalid project name"),
+    "name-dot": Hostile(("new", "."), 2, "Invalid project name '.'"),
+    "output-dir-is-a-file": Hostile(
+        ("new", "svc", "-o", "{root}/taken"), 2, "is not a folder", _file_at("taken")
+    ),
+    "output-dir-below-a-file": Hostile(
+        ("new", "svc", "-o", "{root}/taken/below"), 2, "is not a folder", _file_at("taken")
+    ),
+    "output-dir-not-writable": Hostile(
+        ("new", "svc", "-o", "{root}/locked"), 2, "is not writable", _deny_writes_to("locked")
+    ),
+    "new-disk-full": Hostile(
+        ("new", "svc", "-o", "{root}/out"),
+        1,
+        "No space left on device",
+        _fail_writes_after(2, _DISK_FULL),
+    ),
+    "new-ctrl-c-while-writing": Hostile(
+        ("new", "svc", "-o", "{root}/out"),
+        130,
+        "Aborted; nothing was written",
+        _fail_writes_after(2, KeyboardInterrupt()),
+    ),
+    "add-corrupt-record": Hostile(
+        ("add-extension", "cors", "-C", "{root}/svc"),
+        1,
+        "not valid TOML",
+        _corrupt_record,
+        needs_project=True,
+    ),
+    "add-missing-project-dir": Hostile(
+        ("add-extension", "cors", "-C", "{root}/nowhere"), 1, "is not a flaskforge project"
+    ),
+    "add-disk-full": Hostile(
+        ("add-extension", "cors", "-C", "{root}/svc"),
+        1,
+        "No space left on device",
+        _fail_writes_after(1, _DISK_FULL),
+        needs_project=True,
+    ),
+    "add-ctrl-c-while-writing": Hostile(
+        ("add-extension", "cors", "-C", "{root}/svc"),
+        130,
+        "Aborted",
+        _fail_writes_after(1, KeyboardInterrupt()),
+        needs_project=True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_input_gives_one_line_and_changes_nothing(
+    case: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if case.needs_project:
+        create_project("svc", output_dir=tmp_path, extensions=["none"], targets=["none"])
+    if case.setup:
+        case.setup(monkeypatch, tmp_path)
+    before = _tree(tmp_path)
+    args = [a.replace("{root}", str(tmp_path)) for a in case.args]
+    if args[0] == "new" and "-o" not in args:
+        args += ["-o", str(tmp_path / "out")]
+    if args[0] == "new":
+        args += ["--defaults", "-e", "none", "-t", "none", "--no-git"]
+
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    monkeypatch.undo()
+
+    assert result.exit_code == case.expected_exit, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert case.expected_line in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert _tree(tmp_path) == before
