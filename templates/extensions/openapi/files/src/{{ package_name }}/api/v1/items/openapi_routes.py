@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from flask import Response, current_app, url_for
+from werkzeug.routing import IntegerConverter
 
 from ....extensions.openapi import Blueprint
 from . import service
@@ -20,8 +21,7 @@ from .store import Item, ItemStore, get_store
 
 blp = Blueprint("items", __name__, url_prefix="/items", description="The example resource.")
 
-#: Every id the service can hold; larger ones are a 404 before any store is asked.
-ITEM = f"/<int(min=1, max={ID_MAX}):item_id>"
+ITEM = "/<item_id:item_id>"
 TAGS = ["items"]
 LOCATION = {"description": "The URL of the new item.", "schema": {"type": "string"}}
 #: What a request with a body may get besides a 422: malformed JSON, too large, not JSON.
@@ -40,6 +40,14 @@ def _errors(*statuses: int) -> Callable[[View], View]:
         return view
 
     return decorate
+
+
+class ItemIdConverter(IntegerConverter):
+    """An item id in a URL: any whole number, as with the plain routes (unknown ids are a 404
+    from the service), documented as the ids that can exist."""
+
+    #: The id's schema in the document.
+    schema: ClassVar[dict[str, Any]] = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
 def _store() -> ItemStore:
