@@ -1,0 +1,87 @@
+"""Background tasks with Celery: the routes that enqueue and report tasks, and the broker check.
+
+Celery itself is imported only by ``tasks/`` (the worker, and the routes on their first call),
+never while ``create_app`` runs: a web worker that has only booted does not pay for it.
+
+``REDIS_URL`` set: tasks go through Redis to a worker process (``tasks/worker.py``), and the
+readiness check ``broker`` pings that Redis. ``REDIS_URL`` empty (development, tests): tasks run
+at once, inside the request that enqueues them, and their results stay in process memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Flask
+
+from ..config import ConfigError
+from ..health import register_readiness_check
+
+#: Seconds the readiness check waits for Redis.
+PING_TIMEOUT = 2.0
+#: Redis has 16 databases unless its configuration says otherwise.
+MAX_REDIS_DB = 15
+
+
+def init_app(app: Flask) -> None:
+    """Serve ``/api/v1/tasks`` and, when Redis is configured, check it for readiness.
+
+    Raises:
+        ConfigError: a Celery setting is out of range.
+    """
+    _check_settings(app)
+    # Imported here, not at the top: the routes module belongs to the API, which imports this
+    # package's modules in turn; the routes import Celery only when first called.
+    from ..api.v1.tasks.routes import bp
+
+    app.register_blueprint(bp, url_prefix="/api/v1/tasks")
+    if app.config.get("REDIS_URL"):
+        register_readiness_check(app, "broker", lambda: ping_broker(app.config))
+
+
+def broker_url(config: Mapping[str, Any]) -> str:
+    """The Redis URL of the queue: ``REDIS_URL`` moved to ``CELERY_REDIS_DB`` when that is set.
+
+    Args:
+        config: the settings (``app.config``).
+
+    Returns:
+        The URL, or ``""`` when ``REDIS_URL`` is empty.
+    """
+    url = str(config.get("REDIS_URL") or "")
+    db = config.get("CELERY_REDIS_DB")
+    if not url or db is None:
+        return url
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        # A socket path has no room for the number: redis-py reads it from the query.
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "db"] + [("db", str(db))]
+        # urlunsplit would drop the empty host and, with it, the "//" that redis-py expects.
+        return f"{parts.scheme}://{parts.netloc}{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def ping_broker(config: Mapping[str, Any]) -> None:
+    """Send ``PING`` to the broker's Redis; raise when it does not answer in time."""
+    import redis
+
+    client = redis.Redis.from_url(
+        broker_url(config), socket_connect_timeout=PING_TIMEOUT, socket_timeout=PING_TIMEOUT
+    )
+    try:
+        if not client.ping():
+            raise ConnectionError("Redis did not answer PING")
+    finally:
+        client.close()
+
+
+def _check_settings(app: Flask) -> None:
+    db = app.config.get("CELERY_REDIS_DB")
+    if db is not None and not 0 <= db <= MAX_REDIS_DB:
+        raise ConfigError(f"CELERY_REDIS_DB must be a Redis database number (0-{MAX_REDIS_DB})")
+    for name in ("CELERY_WORKER_CONCURRENCY", "CELERY_TASK_TIME_LIMIT", "CELERY_RESULT_EXPIRES"):
+        value = app.config.get(name)
+        if value is None or value < 1:
+            raise ConfigError(f"{name} must be a whole number of 1 or more")
