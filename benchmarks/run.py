@@ -149,6 +149,8 @@ class Row:
 
     @property
     def within_budget(self) -> bool | None:
+        if self.budget_kind == "failed":
+            return False
         if self.budget is None:
             return None
         value = self.ratio if self.budget_kind.startswith("ratio_") else self.median
@@ -766,29 +768,45 @@ def bench_test_suites(subjects: list[Subject], rounds: int) -> list[Row]:
     services = [s for s in subjects if s.selection != "baseline"]
     wall: dict[str, list[float]] = {s.name: [] for s in services}
     reported: dict[str, list[float]] = {s.name: [] for s in services}
+    failures: dict[str, str] = {}
     for _ in range(rounds):
         for subject in services:
             start = time.perf_counter()
-            done = run(
-                [subject.venv / "bin" / "pytest", "-q", "-p", "no:cacheprovider"],
+            done = subprocess.run(
+                [str(subject.venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider"],
                 cwd=subject.root,
                 env=base_env(),
+                capture_output=True,
+                text=True,
+                check=False,
             )
             wall[subject.name].append(time.perf_counter() - start)
-            found = re.search(r" in ([0-9.]+)s", done.stdout.strip().splitlines()[-1])
+            summary = (done.stdout.strip().splitlines() or [""])[-1]
+            if done.returncode != 0:
+                # A failing suite is a finding to report, not a reason to lose the other figures.
+                failures[subject.name] = summary
+                print(done.stdout[-3000:], flush=True)
+            found = re.search(r" in ([0-9.]+)s", summary)
             reported[subject.name].append(float(found.group(1)) if found else float("nan"))
-    return [
-        Row(
+    rows = []
+    for s in services:
+        row = Row(
             "tests",
             f"generated test suite {s.name} (wall)",
             statistics.median(wall[s.name]),
             "s",
             budget=BUDGET_TEST_SUITE_S,
             runs=rounds,
-            extra={"pytest_reported_s": statistics.median(reported[s.name])},
+            extra={
+                "pytest_reported_s": statistics.median(reported[s.name]),
+                "failed": failures.get(s.name),
+            },
         )
-        for s in services
-    ]
+        if s.name in failures:
+            row.case += " FAILED"
+            row.budget_kind = "failed"
+        rows.append(row)
+    return rows
 
 
 def container_engine() -> list[str] | None:
@@ -857,6 +875,37 @@ def service_urls() -> dict[str, str]:
     return urls
 
 
+def save(
+    out_dir: Path, info: dict[str, object], sections: dict[str, list[Row]], notes: dict[str, str]
+) -> None:
+    """Write one JSON file per section measured so far."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, rows in sections.items():
+        path = out_dir / f"{name.replace(' ', '_')}.json"
+        payload = {"machine": info, "note": notes.get(name), "rows": [r.as_dict() for r in rows]}
+        path.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def markdown(out_dir: Path) -> str:
+    """The results in ``out_dir`` as Markdown tables, one per section, for docs/benchmarks.md."""
+    lines = []
+    for path in sorted(out_dir.glob("*.json")):
+        if path.name == "machine.json":
+            continue
+        data = json.loads(path.read_text())
+        lines += [f"### {path.stem.replace('_', ' ')}", ""]
+        if data.get("note"):
+            lines += [f"Not measured: {data['note']}.", ""]
+        lines += ["| case | median | ratio | budget | |", "|---|---:|---:|---:|---|"]
+        for row in data["rows"]:
+            ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}x"
+            mark = {None: "", True: "ok", False: "**MISSED**"}[row["within_budget"]]
+            value = f"{row['median']:.4g} {row['unit']}"
+            lines.append(f"| {row['case']} | {value} | {ratio} | {row['budget'] or ''} | {mark} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few rounds, short wrk runs")
@@ -874,8 +923,16 @@ def main() -> int:
         default=None,
         help="default: benchmarks/results (benchmarks/results/quick with --quick)",
     )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the saved results as Markdown; measure nothing",
+    )
     args = parser.parse_args()
     out_dir = args.out_dir or (RESULTS / "quick" if args.quick else RESULTS)
+    if args.markdown:
+        print(markdown(out_dir))
+        return 0
     urls = service_urls()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is required: apt-get install wrk")
@@ -903,24 +960,30 @@ def main() -> int:
     print("== generator", flush=True)
     sections["generator"] = bench_generator(rounds["generator"], extensions)
     print_rows(sections["generator"])
+    save(out_dir, info, sections, notes)
     with tempfile.TemporaryDirectory(prefix="ffbench-svc-") as tmp:
         scratch = Path(tmp)
         subjects, sections["dependencies"], projects = prepare(scratch, urls, extensions, targets)
         print_rows(sections["dependencies"])
+        save(out_dir, info, sections, notes)
         for subject in subjects:
             reset_database(subject)
         print("== cold start", flush=True)
         sections["cold start"] = bench_cold_start(subjects, rounds["cold"])
         print_rows(sections["cold start"])
+        save(out_dir, info, sections, notes)
         print("== memory", flush=True)
         sections["memory"] = bench_memory(subjects)
         print_rows(sections["memory"])
+        save(out_dir, info, sections, notes)
         print("== load", flush=True)
         sections["load"] = bench_load(subjects, rounds["load"], wrk_seconds, scratch)
         print_rows(sections["load"])
+        save(out_dir, info, sections, notes)
         print("== generated test suites", flush=True)
         sections["tests"] = bench_test_suites(subjects, rounds["tests"])
         print_rows(sections["tests"])
+        save(out_dir, info, sections, notes)
         if args.quick and not args.images:
             notes["image"] = "skipped by --quick"
         else:
@@ -930,11 +993,7 @@ def main() -> int:
                 notes["image"] = reason
             print_rows(sections["image"])
     info["seconds"] = round(time.monotonic() - started)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, rows in sections.items():
-        path = out_dir / f"{name.replace(' ', '_')}.json"
-        payload = {"machine": info, "note": notes.get(name), "rows": [r.as_dict() for r in rows]}
-        path.write_text(json.dumps(payload, indent=2) + "\n")
+    save(out_dir, info, sections, notes)
     (out_dir / "machine.json").write_text(json.dumps({**info, "notes": notes}, indent=2) + "\n")
     missed = [r.case for rows in sections.values() for r in rows if r.within_budget is False]
     print(
