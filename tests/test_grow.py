@@ -296,3 +296,12 @@ def test_a_project_from_an_older_version_gets_the_extension_not_an_upgrade(
     assert "app = make_old_style()" in text
     assert "ENABLED = ['cache']" in text
     assert 'flaskforge_version = "0.1.0"' in record.read_text()
+
+
+def test_a_missing_project_folder_is_named_as_such(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["add-extension", "cache", "-C", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'nope'} does not exist or is not a folder. "
+        "Pass the project folder with -C/--project DIR.\n"
+    )

@@ -8,6 +8,7 @@ inherits the builtin it resembles, so library callers can catch ``ValueError`` a
 
 from __future__ import annotations
 
+import os.path
 from collections.abc import Iterable, Sequence
 
 
@@ -108,6 +109,12 @@ class NotAFlaskforgeProject(FlaskforgeError, FileNotFoundError):
 
     def __init__(self, path: str) -> None:
         self.path = path
+        if not os.path.isdir(path):
+            super().__init__(
+                f"{path} does not exist or is not a folder. "
+                "Pass the project folder with -C/--project DIR."
+            )
+            return
         super().__init__(
             f"{path} is not a flaskforge project (no .flaskforge.toml). "
             "Run it inside a project made by 'flaskforge new', or pass -C/--project DIR."
