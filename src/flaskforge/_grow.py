@@ -166,6 +166,8 @@ def add_extensions(
 
 def _read(root: Path, catalogue: Catalogue) -> ProjectRecord:
     path = root / RECORD_FILE
+    if not root.is_dir():
+        raise NotAFlaskforgeProject(str(root), folder_exists=False)
     if not path.is_file():
         raise NotAFlaskforgeProject(str(root))
     try:

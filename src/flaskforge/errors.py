@@ -8,7 +8,6 @@ inherits the builtin it resembles, so library callers can catch ``ValueError`` a
 
 from __future__ import annotations
 
-import os.path
 from collections.abc import Iterable, Sequence
 
 
@@ -107,9 +106,9 @@ class WriteFailed(FlaskforgeError, OSError):
 class NotAFlaskforgeProject(FlaskforgeError, FileNotFoundError):
     """Raised when a command that grows a project finds no ``.flaskforge.toml`` record."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, folder_exists: bool = True) -> None:
         self.path = path
-        if not os.path.isdir(path):
+        if not folder_exists:
             super().__init__(
                 f"{path} does not exist or is not a folder. "
                 "Pass the project folder with -C/--project DIR."
