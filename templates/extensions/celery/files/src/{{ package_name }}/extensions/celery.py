@@ -85,3 +85,104 @@ def _check_settings(app: Flask) -> None:
         value = app.config.get(name)
         if value is None or value < 1:
             raise ConfigError(f"{name} must be a whole number of 1 or more")
+
+
+def describe_openapi(spec: Any) -> None:
+    """Add the task routes to the OpenAPI document (called by the openapi extension).
+
+    flask-smorest's spec plugin derives each path and its parameters from a URL rule, so the
+    rules are built here the way the routes declare them.
+    """
+    from werkzeug.routing import Map, Rule
+
+    def rule(path: str) -> Rule:
+        bound = Rule(path, defaults={})
+        Map([bound])  # binding parses the converters the plugin reads
+        return bound
+
+    def error(description: str) -> dict[str, Any]:
+        # "Error" is the service's error body, registered by the openapi extension.
+        schema = {"$ref": "#/components/schemas/Error"}
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    def shared(name: str) -> dict[str, str]:
+        # The error responses the openapi extension registers for every operation.
+        return {"$ref": f"#/components/responses/{name}"}
+
+    def body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    status = {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "status": {
+                "type": "string",
+                "enum": ["pending", "started", "success", "failure", "retry", "revoked"],
+            },
+            "result": {"description": "The task's return value, once it succeeded."},
+            "error": {
+                "type": "object",
+                "properties": {"message": {"type": "string"}},
+                "description": "Present when the task failed; the details are in the worker's log.",
+            },
+        },
+    }
+    unavailable = error("Redis, the task queue, is unavailable; retry after Retry-After seconds.")
+    numbers = {
+        "type": "object",
+        "required": ["numbers"],
+        "additionalProperties": False,
+        "properties": {
+            "numbers": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1000,
+                "items": {"type": "number", "minimum": -(10**15), "maximum": 10**15},
+            }
+        },
+    }
+    accepted = body(status, "Enqueued; poll the URL in Location for the status.")
+    accepted["headers"] = {
+        "Location": {"description": "The task's status URL.", "schema": {"type": "string"}}
+    }
+    spec.path(
+        rule=rule("/api/v1/tasks"),
+        operations={
+            "post": {
+                "tags": ["tasks"],
+                "summary": "Enqueue the example task",
+                "description": "Adds up the numbers in the background (a Celery worker).",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": numbers}},
+                },
+                "responses": {
+                    "202": accepted,
+                    "400": shared("BAD_REQUEST"),
+                    "413": shared("REQUEST_ENTITY_TOO_LARGE"),
+                    "415": shared("UNSUPPORTED_MEDIA_TYPE"),
+                    "422": shared("UNPROCESSABLE_ENTITY"),
+                    "503": unavailable,
+                    "default": shared("DEFAULT_ERROR"),
+                },
+            }
+        },
+    )
+    spec.path(
+        rule=rule("/api/v1/tasks/<uuid:task_id>"),
+        operations={
+            "get": {
+                "tags": ["tasks"],
+                "summary": "A task's status",
+                "description": "An id Celery never saw reads as pending.",
+                "responses": {
+                    "200": body(status, "The task's status, and its result once it succeeded."),
+                    "404": shared("NOT_FOUND"),
+                    "503": unavailable,
+                    "default": shared("DEFAULT_ERROR"),
+                },
+            }
+        },
+    )
