@@ -90,15 +90,9 @@ def _check_settings(app: Flask) -> None:
 def describe_openapi(spec: Any) -> None:
     """Add the task routes to the OpenAPI document (called by the openapi extension).
 
-    flask-smorest's spec plugin derives each path and its parameters from a URL rule, so the
-    rules are built here the way the routes declare them.
+    Only called when the openapi extension is enabled, so importing it here is safe.
     """
-    from werkzeug.routing import Map, Rule
-
-    def rule(path: str) -> Rule:
-        bound = Rule(path, defaults={})
-        Map([bound])  # binding parses the converters the plugin reads
-        return bound
+    from .openapi import document_route
 
     def error(description: str) -> dict[str, Any]:
         # "Error" is the service's error body, registered by the openapi extension.
@@ -147,9 +141,10 @@ def describe_openapi(spec: Any) -> None:
     accepted["headers"] = {
         "Location": {"description": "The task's status URL.", "schema": {"type": "string"}}
     }
-    spec.path(
-        rule=rule("/api/v1/tasks"),
-        operations={
+    document_route(
+        spec,
+        "/api/v1/tasks",
+        {
             "post": {
                 "tags": ["tasks"],
                 "summary": "Enqueue the example task",
@@ -170,9 +165,10 @@ def describe_openapi(spec: Any) -> None:
             }
         },
     )
-    spec.path(
-        rule=rule("/api/v1/tasks/<uuid:task_id>"),
-        operations={
+    document_route(
+        spec,
+        "/api/v1/tasks/<uuid:task_id>",
+        {
             "get": {
                 "tags": ["tasks"],
                 "summary": "A task's status",
