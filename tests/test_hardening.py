@@ -544,7 +544,7 @@ HOSTILE = {
         needs_project=True,
     ),
     "add-missing-project-dir": Hostile(
-        ("add-extension", "cors", "-C", "{root}/nowhere"), 1, "is not a flaskforge project"
+        ("add-extension", "cors", "-C", "{root}/nowhere"), 1, "does not exist or is not a folder"
     ),
     "add-disk-full": Hostile(
         ("add-extension", "cors", "-C", "{root}/svc"),
