@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from flaskforge._catalogue import load_catalogue
+from tests import e2e
 
 
 @pytest.fixture
@@ -17,3 +18,25 @@ def _fresh_catalogue_cache():
     load_catalogue.cache_clear()
     yield
     load_catalogue.cache_clear()
+
+
+# The real backing services for end-to-end tests. Session-wide: the answer (a URL, a skip or a
+# failure in CI) depends only on this process's environment.
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """A throwaway PostgreSQL database (emptied by the tests that use it)."""
+    return e2e.real_service_urls("DATABASE_URL")["DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis the tests may write to."""
+    return e2e.real_service_urls("REDIS_URL")["REDIS_URL"]
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> dict[str, str]:
+    """``DATABASE_URL`` and ``REDIS_URL`` of the real services, for a service that needs both."""
+    return e2e.real_service_urls("DATABASE_URL", "REDIS_URL")

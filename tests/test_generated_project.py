@@ -11,23 +11,19 @@ No backing service is used: every variable the service reads is removed from the
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from flaskforge import create_project, load_catalogue, plan_project
-from flaskforge._catalogue import Setting
-from tests.helpers import uv_command
+from flaskforge import create_project, plan_project
+from tests import e2e
 
 pytestmark = pytest.mark.e2e
 
@@ -36,137 +32,37 @@ SELECTIONS = ("bare", "everything")
 # A Jinja expression or statement; ``${{ ... }}`` is GitHub Actions' syntax and stays.
 _LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}")
 
-
-def _selection(which: str) -> tuple[list[str], list[str]]:
-    """Extension and target names for ``which``, as ``create_project`` takes them."""
-    if which == "bare":
-        return ["none"], ["none"]
-    catalogue = load_catalogue()
-    extensions: list[str] = []
-    for component in catalogue.extensions:
-        # Should two extensions ever conflict, "everything" keeps the first by name.
-        if not set(component.conflicts) & set(extensions):
-            extensions.append(component.name)
-    targets: list[str] = []
-    for component in catalogue.targets:
-        if not set(component.conflicts) & set(targets):
-            targets.append(component.name)
-    return extensions or ["none"], targets or ["none"]
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    """This environment without any variable a generated service reads, plus ``extra``.
-
-    A DATABASE_URL exported in a developer's shell would otherwise turn the "no services" run
-    into a run against services.
-    """
-    catalogue = load_catalogue()
-    settings = {
-        s.name
-        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
-        for s in component.settings
-    }
-    ignored = settings | {"VIRTUAL_ENV", "FLASK_APP", "FLASK_DEBUG", "PYTHONPATH"}
-    env = {k: v for k, v in os.environ.items() if k not in ignored}
-    env.update(extra)
-    return env
-
-
-def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [str(c) for c in command],
-        cwd=cwd,
-        env=env if env is not None else _clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, (
-        f"{' '.join(str(c) for c in command)} failed ({done.returncode}):\n"
-        f"{done.stdout[-8000:]}\n{done.stderr[-4000:]}"
-    )
-    return done.stdout
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A generated project on disk, and the settings its selection declares."""
-
-    which: str
-    extensions: list[str]
-    targets: list[str]
-    project: Path
-    settings: tuple[Setting, ...]
-
-    def files(self) -> dict[str, bytes]:
-        """Every file of the project (not the virtual environment), by relative path."""
-        return {
-            p.relative_to(self.project).as_posix(): p.read_bytes()
-            for p in sorted(self.project.rglob("*"))
-            if p.is_file() and ".venv" not in p.relative_to(self.project).parts
-        }
-
-    @property
-    def bin(self) -> Path:
-        return self.project / ".venv" / "bin"
-
-
-_GENERATED: dict[str, Generated] = {}
-_INSTALLED: set[str] = set()
-
-
-def _generate(which: str, factory: pytest.TempPathFactory) -> Generated:
-    # Generated once per selection for the whole module.
-    if which not in _GENERATED:
-        extensions, targets = _selection(which)
-        out = factory.mktemp(f"generated-{which}")
-        created = create_project(
-            "demo", output_dir=out, extensions=extensions, targets=targets, git=False
-        )
-        settings = tuple(
-            s for c in created.plan.selection.components(load_catalogue()) for s in c.settings
-        )
-        _GENERATED[which] = Generated(which, extensions, targets, out / "demo", settings)
-    return _GENERATED[which]
-
-
-def _install(which: str, factory: pytest.TempPathFactory) -> Generated:
-    # One virtual environment per selection for the whole module.
-    generated = _generate(which, factory)
-    if which not in _INSTALLED:
-        uv = uv_command()
-        project = generated.project
-        _run(*uv, "venv", "-q", "--python", sys.executable, project / ".venv", cwd=project)
-        python = project / ".venv" / "bin" / "python"
-        _run(*uv, "pip", "install", "-q", "--python", python, "-e", ".[dev]", cwd=project)
-        _INSTALLED.add(which)
-    return generated
+# Generated once per selection and installed once, for the whole module.
+_PROJECTS = e2e.ProjectCache("generated")
 
 
 @pytest.fixture(scope="module", params=SELECTIONS)
 def generated(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Generated:
-    return _generate(request.param, tmp_path_factory)
+) -> e2e.Generated:
+    return _PROJECTS.generated(tmp_path_factory, *e2e.bare_or_everything(request.param))
 
 
 @pytest.fixture(scope="module", params=SELECTIONS)
 def installed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Generated:
-    return _install(request.param, tmp_path_factory)
+) -> e2e.InstalledProject:
+    return _PROJECTS.installed(tmp_path_factory, *e2e.bare_or_everything(request.param))
 
 
 @pytest.fixture(scope="module")
-def bare(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    return _install("bare", tmp_path_factory)
+def bare(tmp_path_factory: pytest.TempPathFactory) -> e2e.InstalledProject:
+    return _PROJECTS.installed(tmp_path_factory, *e2e.bare_or_everything("bare"))
+
+
+def _is_bare(generated: e2e.Generated) -> bool:
+    return generated.extensions == ("none",) and generated.targets == ("none",)
 
 
 # Static checks ---------------------------------------------------------------------------------
 
 
-def test_no_template_syntax_is_left(generated: Generated) -> None:
+def test_no_template_syntax_is_left(generated: e2e.Generated) -> None:
     leftovers = [
         f"{path}:{number}: {line.strip()}"
         for path, content in generated.files().items()
@@ -176,14 +72,14 @@ def test_no_template_syntax_is_left(generated: Generated) -> None:
     assert not leftovers, "\n".join(leftovers)
 
 
-def test_every_python_file_compiles(generated: Generated) -> None:
+def test_every_python_file_compiles(generated: e2e.Generated) -> None:
     python = {p: c for p, c in generated.files().items() if p.endswith(".py")}
     assert "src/demo/app.py" in python
     for path, content in python.items():
         compile(content, path, "exec", dont_inherit=True)
 
 
-def test_every_toml_and_yaml_file_parses(generated: Generated) -> None:
+def test_every_toml_and_yaml_file_parses(generated: e2e.Generated) -> None:
     files = generated.files()
     parsed = 0
     for path, content in files.items():
@@ -198,7 +94,7 @@ def test_every_toml_and_yaml_file_parses(generated: Generated) -> None:
     assert parsed >= 3
 
 
-def test_text_files_are_tidy(generated: Generated) -> None:
+def test_text_files_are_tidy(generated: e2e.Generated) -> None:
     problems = []
     for path, content in generated.files().items():
         try:
@@ -217,7 +113,9 @@ def test_text_files_are_tidy(generated: Generated) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_generation_is_byte_for_byte_deterministic(generated: Generated, tmp_path: Path) -> None:
+def test_generation_is_byte_for_byte_deterministic(
+    generated: e2e.Generated, tmp_path: Path
+) -> None:
     again = plan_project(
         "demo", output_dir=tmp_path, extensions=generated.extensions, targets=generated.targets
     )
@@ -225,7 +123,7 @@ def test_generation_is_byte_for_byte_deterministic(generated: Generated, tmp_pat
     assert {path: f.content for path, f in again.files.items()} == generated.files()
 
 
-def test_env_example_and_readme_list_every_setting(generated: Generated) -> None:
+def test_env_example_and_readme_list_every_setting(generated: e2e.Generated) -> None:
     files = generated.files()
     env_example = files[".env.example"].decode("utf-8")
     readme = files["README.md"].decode("utf-8")
@@ -239,12 +137,12 @@ def test_env_example_and_readme_list_every_setting(generated: Generated) -> None
         assert f'name="{setting.name}"' in config, setting.name
 
 
-def test_readme_links_point_at_files_that_exist(generated: Generated) -> None:
+def test_readme_links_point_at_files_that_exist(generated: e2e.Generated) -> None:
     files = generated.files()
     readme = files["README.md"].decode("utf-8")
     links = re.findall(r"\]\(((?:docs|\.github)/[^)#]+)\)", readme)
 
-    for name in generated.extensions if generated.which != "bare" else []:
+    for name in generated.extensions if not _is_bare(generated) else []:
         assert f"(docs/extensions/{name}.md)" in readme, name
     missing = sorted(link for link in links if link not in files)
     assert not missing, f"README.md links to missing files: {missing}"
@@ -253,35 +151,27 @@ def test_readme_links_point_at_files_that_exist(generated: Generated) -> None:
 # The installed project -------------------------------------------------------------------------
 
 
-def test_ruff_check_passes(installed: Generated) -> None:
-    _run(installed.bin / "ruff", "check", ".", cwd=installed.project)
+# Checks every selection gets: one implementation in the shared kit, collected here and run on
+# this module's ``installed`` projects (after the static checks, which want a pristine tree).
+test_ruff_check_passes = e2e.ruff_check_passes
+test_ruff_format_check_passes = e2e.ruff_format_check_passes
 
 
-def test_ruff_format_check_passes(installed: Generated) -> None:
-    _run(installed.bin / "ruff", "format", "--check", ".", cwd=installed.project)
-
-
-def test_own_tests_pass_without_services(installed: Generated) -> None:
-    output = _run(
-        installed.bin / "pytest",
-        "-W",
-        "error",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        cwd=installed.project,
-    )
+def test_own_tests_pass_without_services(installed: e2e.InstalledProject) -> None:
+    output = installed.pytest("-q")
 
     summary = output.strip().splitlines()[-1]
     assert re.search(r"\d+ passed", summary), output[-3000:]
     assert not re.search(r"failed|error|skipped", summary), output[-3000:]
-    if installed.which == "bare":
+    if _is_bare(installed):
         # The base suite is part of every project's edit-test loop: it must stay fast.
         seconds = float(re.search(r" in ([0-9.]+)s", summary).group(1))  # type: ignore[union-attr]
         assert seconds < 3, summary
 
 
-def test_the_longest_allowed_name_still_lints(installed: Generated, tmp_path: Path) -> None:
+def test_the_longest_allowed_name_still_lints(
+    installed: e2e.InstalledProject, tmp_path: Path
+) -> None:
     # Package names reach import lines: 64 characters must not push any past the line length.
     name = "a-service-whose-name-is-as-long-as-flaskforge-allows-it-to-be-ok"
     assert len(name) == 64
@@ -294,12 +184,12 @@ def test_the_longest_allowed_name_still_lints(installed: Generated, tmp_path: Pa
     )
     project = tmp_path / name
 
-    _run(installed.bin / "ruff", "check", ".", cwd=project)
-    _run(installed.bin / "ruff", "format", "--check", ".", cwd=project)
+    installed.run("ruff", "check", ".", cwd=project)
+    installed.run("ruff", "format", "--check", ".", cwd=project)
 
 
 def test_gunicorn_refuses_an_insecure_production_config_in_one_line(
-    installed: Generated,
+    installed: e2e.InstalledProject,
 ) -> None:
     done = subprocess.run(
         [
@@ -309,7 +199,7 @@ def test_gunicorn_refuses_an_insecure_production_config_in_one_line(
             "demo.wsgi:app",
         ],
         cwd=installed.project,
-        env=_clean_env(APP_ENV="production", SECRET_KEY="too-short"),
+        env=e2e.clean_env(APP_ENV="production", SECRET_KEY="too-short"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -322,13 +212,15 @@ def test_gunicorn_refuses_an_insecure_production_config_in_one_line(
     assert "Traceback" not in done.stderr
 
 
-def test_gunicorn_serves_the_bare_service(bare: Generated) -> None:
+def test_gunicorn_serves_the_bare_service(bare: e2e.InstalledProject) -> None:
     # Only the bare service: with everything selected, readiness needs the databases.
     installed = bare
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = _clean_env(APP_ENV="production", SECRET_KEY="s" * 40, PORT=str(port), WEB_CONCURRENCY="1")
+    env = e2e.clean_env(
+        APP_ENV="production", SECRET_KEY="s" * 40, PORT=str(port), WEB_CONCURRENCY="1"
+    )
     server = subprocess.Popen(
         [str(installed.bin / "gunicorn"), "-c", "python:demo.gunicorn_conf", "demo.wsgi:app"],
         cwd=installed.project,

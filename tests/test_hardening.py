@@ -21,7 +21,6 @@ import errno
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from click.testing import CliRunner
 
 from flaskforge import create_project, load_catalogue
 from flaskforge.cli import cli
-from tests.helpers import uv_command
+from tests import e2e
 
 BANDIT = "bandit==1.9.4"
 SELECTIONS = ("bare", "everything")
@@ -43,108 +42,32 @@ UNREACHABLE = {
     "REDIS_URL": "redis://127.0.0.1:9/0",
 }
 
-
-def _everything() -> tuple[list[str], list[str]]:
-    catalogue = load_catalogue()
-    extensions: list[str] = []
-    for component in catalogue.extensions:
-        if not set(component.conflicts) & set(extensions):
-            extensions.append(component.name)
-    return extensions, [t.name for t in catalogue.targets]
+# Generated once per selection and installed (as deployed, not editable) once, for the module.
+_PROJECTS = e2e.ProjectCache("hardening")
 
 
-def _selection(which: str) -> tuple[list[str], list[str]]:
-    return (["none"], ["none"]) if which == "bare" else _everything()
+def _service(which: str, factory: pytest.TempPathFactory) -> e2e.InstalledProject:
+    return _PROJECTS.installed(factory, *e2e.bare_or_everything(which), editable=False)
 
 
-def _clean_env(**extra: str) -> dict[str, str]:
-    """This environment minus every variable a generated service reads, plus ``extra``."""
-    catalogue = load_catalogue()
-    read = {
-        s.name
-        for component in (
-            catalogue.base,
-            *catalogue.extensions,
-            *catalogue.targets,
-            *catalogue.services,
-        )
-        for s in component.settings
-    }
-    env = {k: v for k, v in os.environ.items() if k not in read}
-    for name in ("VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP"):
-        env.pop(name, None)
-    env.update(extra)
-    return env
+def _probe(service: e2e.InstalledProject, code: str, **env: str) -> object:
+    """Run ``code`` with the service's Python; it prints one JSON document, returned."""
+    out = service.run("python", "-c", textwrap.dedent(code), env=e2e.clean_env(**env))
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def _run(command: list[str | Path], *, cwd: Path, env: dict[str, str] | None = None) -> str:
-    done = subprocess.run(
-        [str(c) for c in command],
-        cwd=cwd,
-        env=env if env is not None else _clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, f"{command} failed:\n{done.stdout[-6000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
-
-
-@dataclass(frozen=True)
-class Service:
-    """A generated project installed with its dev extra, and its secret settings."""
-
-    which: str
-    extensions: tuple[str, ...]
-    project: Path
-    python: Path
-    secrets: tuple[str, ...]
-
-    def probe(self, code: str, **env: str) -> object:
-        """Run ``code`` with the service's Python; it prints one JSON document, returned."""
-        out = _run(
-            [self.python, "-c", textwrap.dedent(code)], cwd=self.project, env=_clean_env(**env)
-        )
-        return json.loads(out.strip().splitlines()[-1])
-
-    def secret_values(self) -> dict[str, str]:
-        return {name: UNREACHABLE.get(name, "s3cret-" + "x" * 40) for name in self.secrets}
-
-
-_SERVICES: dict[str, Service] = {}
-
-
-def _service(which: str, factory: pytest.TempPathFactory) -> Service:
-    if which not in _SERVICES:
-        extensions, targets = _selection(which)
-        out = factory.mktemp(f"hardening-{which}")
-        created = create_project(
-            "demo", output_dir=out, extensions=extensions, targets=targets, git=False
-        )
-        project = out / "demo"
-        venv = out / ".venv"
-        uv = uv_command()
-        _run([*uv, "venv", "-q", "--python", sys.executable, venv], cwd=project)
-        _run([*uv, "pip", "install", "-q", "--python", venv / "bin/python", ".[dev]"], cwd=project)
-        secret_names = sorted(
-            s.name
-            for c in created.plan.selection.components(load_catalogue())
-            for s in c.settings
-            if s.secret
-        )
-        _SERVICES[which] = Service(
-            which, tuple(extensions), project, venv / "bin/python", tuple(secret_names)
-        )
-    return _SERVICES[which]
+def _secret_values(service: e2e.InstalledProject) -> dict[str, str]:
+    return {name: UNREACHABLE.get(name, "s3cret-" + "x" * 40) for name in service.secret_names}
 
 
 @pytest.fixture(scope="module", params=SELECTIONS)
-def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Service:
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> e2e.InstalledProject:
     return _service(request.param, tmp_path_factory)
 
 
-def _with(extension: str, factory: pytest.TempPathFactory) -> Service:
+def _with(extension: str, factory: pytest.TempPathFactory) -> e2e.InstalledProject:
     """The everything service, which must include ``extension`` once the catalogue has it."""
     if extension not in {c.name for c in load_catalogue().extensions}:
         pytest.skip(f"the catalogue has no {extension} extension yet")
@@ -158,9 +81,8 @@ def _with(extension: str, factory: pytest.TempPathFactory) -> Service:
 def bandit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """bandit, pinned, in a virtual environment of its own (it is not a dependency of ours)."""
     venv = tmp_path_factory.mktemp("bandit") / "venv"
-    uv = uv_command()
-    _run([*uv, "venv", "-q", "--python", sys.executable, venv], cwd=venv.parent)
-    _run([*uv, "pip", "install", "-q", "--python", venv / "bin/python", BANDIT], cwd=venv.parent)
+    e2e.create_venv(venv)
+    e2e.pip_install(venv, BANDIT)
     return venv / "bin/bandit"
 
 
@@ -169,7 +91,7 @@ def bandit(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bandit_finds_nothing_of_medium_or_high_severity(
     bandit: Path, which: str, tmp_path: Path
 ) -> None:
-    extensions, targets = _selection(which)
+    extensions, targets = e2e.bare_or_everything(which)
     create_project("demo", output_dir=tmp_path, extensions=extensions, targets=targets, git=False)
     done = subprocess.run(
         [str(bandit), "-r", ".", "-f", "json", "-q", "--severity-level", "medium"],
@@ -195,22 +117,20 @@ def test_bandit_finds_nothing_of_medium_or_high_severity(
 
 
 @pytest.mark.e2e
-def test_production_refuses_to_start_without_each_secret(service: Service) -> None:
-    assert "SECRET_KEY" in service.secrets
-    complete = service.secret_values()
+def test_production_refuses_to_start_without_each_secret(service: e2e.InstalledProject) -> None:
+    assert "SECRET_KEY" in service.secret_names
+    complete = _secret_values(service)
     # With every secret the service starts: the refusals below are about the one left out.
-    _run(
-        [service.python, "-c", "import demo.wsgi"],
-        cwd=service.project,
-        env=_clean_env(APP_ENV="production", **complete),
+    service.run(
+        "python", "-c", "import demo.wsgi", env=e2e.clean_env(APP_ENV="production", **complete)
     )
-    for name in service.secrets:
+    for name in service.secret_names:
         others = {k: v for k, v in complete.items() if k != name}
         for missing in ({}, {name: "   "}):
             done = subprocess.run(
                 [str(service.python), "-c", "import demo.wsgi"],
                 cwd=service.project,
-                env=_clean_env(APP_ENV="production", **others, **missing),
+                env=e2e.clean_env(APP_ENV="production", **others, **missing),
                 capture_output=True,
                 text=True,
                 timeout=120,
@@ -270,8 +190,10 @@ print(json.dumps(out))
 
 
 @pytest.mark.e2e
-def test_every_response_has_security_headers_and_errors_are_json(service: Service) -> None:
-    responses = service.probe(_RESPONSES)
+def test_every_response_has_security_headers_and_errors_are_json(
+    service: e2e.InstalledProject,
+) -> None:
+    responses = _probe(service, _RESPONSES)
     assert isinstance(responses, list)
     statuses = {r["name"]: r["status"] for r in responses}
     assert statuses["livez"] == 200
@@ -317,8 +239,10 @@ print(json.dumps(out))
 
 
 @pytest.mark.e2e
-def test_hsts_only_in_production_over_https_or_behind_a_trusted_proxy(service: Service) -> None:
-    hsts = service.probe(_HSTS, **service.secret_values())
+def test_hsts_only_in_production_over_https_or_behind_a_trusted_proxy(
+    service: e2e.InstalledProject,
+) -> None:
+    hsts = _probe(service, _HSTS, **_secret_values(service))
     assert isinstance(hsts, dict)
     assert hsts["plain http"] is None
     assert hsts["untrusted forwarded https"] is None
@@ -369,7 +293,7 @@ def test_jwt_rejects_forged_and_expired_tokens_with_json_401(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     service = _with("jwt", tmp_path_factory)
-    answers = service.probe(_FORGED_TOKENS)
+    answers = _probe(service, _FORGED_TOKENS)
     assert isinstance(answers, dict)
     assert answers["valid"]["status"] == 200, answers["valid"]
     for name in ("wrong key", "none algorithm", "expired"):
@@ -382,21 +306,18 @@ def test_jwt_rejects_forged_and_expired_tokens_with_json_401(
 @pytest.mark.e2e
 def test_the_generated_jwt_tests_pass(tmp_path_factory: pytest.TempPathFactory) -> None:
     service = _with("jwt", tmp_path_factory)
-    output = _run(
-        [
-            service.python,
-            "-m",
-            "pytest",
-            "-W",
-            "error",
-            "-p",
-            "no:cacheprovider",
-            "-rA",
-            "tests/test_jwt.py",
-        ],
-        cwd=service.project,
+    output = service.run(
+        "python",
+        "-m",
+        "pytest",
+        "-W",
+        "error",
+        "-p",
+        "no:cacheprovider",
+        "-rA",
+        "tests/test_jwt.py",
     )
-    # _run already required exit status 0; this proves the jwt tests were there and ran.
+    # service.run already required exit status 0; this proves the jwt tests were there and ran.
     assert "PASSED tests/test_jwt.py::" in output
     assert "passed" in output.strip().splitlines()[-1]
 
@@ -425,18 +346,16 @@ def test_schemathesis_finds_no_5xx_and_no_answer_off_the_document(
     service = _with("openapi", tmp_path_factory)
     # Outside the project, so the project's own pytest configuration and conftest stay out.
     (tmp_path / "test_fuzz.py").write_text(textwrap.dedent(_SCHEMATHESIS))
-    output = _run(
-        [
-            service.python,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            tmp_path,
-            tmp_path / "test_fuzz.py",
-        ],
+    output = service.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--rootdir",
+        tmp_path,
+        tmp_path / "test_fuzz.py",
         cwd=tmp_path,
     )
     assert " passed" in output.strip().splitlines()[-1], output[-3000:]

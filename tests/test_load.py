@@ -26,18 +26,16 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
-from flaskforge import create_project, load_catalogue
-from tests.helpers import uv_command
+from tests import e2e
 
 pytestmark = pytest.mark.e2e
 
@@ -79,30 +77,6 @@ end
 """
 
 
-def _required(variable: str, how: str) -> str:
-    value = os.environ.get(variable, "")
-    if not value:
-        message = f"{variable} is unset: {how}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must provide it. {message}")
-        pytest.skip(message)
-    return value
-
-
-def _run(command: list[str | Path], *, cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [str(c) for c in command],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, f"{command} failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    return done.stdout
-
-
 def _stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
@@ -134,27 +108,12 @@ def _get(url: str) -> int:
         return error.code
 
 
-def _everything() -> tuple[list[str], list[str]]:
-    catalogue = load_catalogue()
-    extensions: list[str] = []
-    for component in catalogue.extensions:
-        if not set(component.conflicts) & set(extensions):
-            extensions.append(component.name)
-    return extensions, [t.name for t in catalogue.targets]
-
-
-def _production_env(secret_names: list[str], urls: dict[str, str], **extra: str) -> dict[str, str]:
-    catalogue = load_catalogue()
-    read = {
-        s.name
-        for component in (catalogue.base, *catalogue.extensions, *catalogue.services)
-        for s in component.settings
-    }
-    env = {k: v for k, v in os.environ.items() if k not in read and k != "VIRTUAL_ENV"}
-    for name in secret_names:
-        env[name] = urls.get(name) or secrets.token_urlsafe(48)
-    env.update(extra)
-    return env
+def _production_env(
+    secret_names: Iterable[str], urls: dict[str, str], **extra: str
+) -> dict[str, str]:
+    """Every secret set (a real service's URL, or a random value), plus ``extra``."""
+    values = {name: urls.get(name) or secrets.token_urlsafe(48) for name in secret_names}
+    return e2e.clean_env(**{**values, **extra})
 
 
 @pytest.fixture(scope="module")
@@ -164,32 +123,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
         if os.environ.get("CI"):
             pytest.fail("CI must provide wrk (apt-get install wrk)")
         pytest.skip("wrk is not installed: apt-get install wrk")
-    urls = {
-        "DATABASE_URL": _required(
-            "FLASKFORGE_TEST_DATABASE_URL",
-            "set it to postgresql://USER:PASSWORD@127.0.0.1:5432/THROWAWAY_DB",
-        ),
-        "REDIS_URL": _required("FLASKFORGE_TEST_REDIS_URL", "set it to redis://127.0.0.1:6379/0"),
-    }
-    extensions, targets = _everything()
+    urls = e2e.real_service_urls("DATABASE_URL", "REDIS_URL")
+    extensions, targets = e2e.everything()
     out = tmp_path_factory.mktemp("load")
-    created = create_project(
-        "demo", output_dir=out, extensions=extensions, targets=targets, git=False
-    )
-    project = out / "demo"
-    secret_names = sorted(
-        s.name
-        for c in created.plan.selection.components(load_catalogue())
-        for s in c.settings
-        if s.secret
-    )
+    generated = e2e.generate(out, extensions, targets)
+    project = generated.project
     multiproc = out / "prometheus"
     multiproc.mkdir()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = _production_env(
-        secret_names,
+        generated.secret_names,
         urls,
         APP_ENV="production",
         WEB_CONCURRENCY=str(WORKERS),
@@ -197,25 +142,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
         RATELIMIT_DEFAULT="100000000 per minute",
         PROMETHEUS_MULTIPROC_DIR=str(multiproc),
     )
-    venv = out / ".venv"
-    uv = uv_command()
-    _run([*uv, "venv", "-q", "--python", sys.executable, venv], cwd=project, env=env)
-    _run([*uv, "pip", "install", "-q", "--python", venv / "bin/python", "."], cwd=project, env=env)
+    # As deployed: a copy in site-packages, without the dev extra.
+    installed = e2e.install(generated, out / ".venv", editable=False, dev=False)
     if "database" in extensions:
         # Start from an empty database, then create the tables the way the deployment does.
-        drop = (
-            "import os\nfrom sqlalchemy import MetaData, create_engine\n"
-            "from demo.extensions.database import database_url\n"
-            "engine = create_engine(database_url({'APP_ENV': 'production', **os.environ}))\n"
-            "meta = MetaData()\nmeta.reflect(bind=engine)\nmeta.drop_all(bind=engine)\n"
-        )
-        _run([venv / "bin/python", "-c", drop], cwd=project, env=env)
+        installed.run("python", "-c", e2e.EMPTY_DATABASE, env=env)
         command = ["db", "upgrade"] if "migrations" in extensions else ["init-db"]
-        _run([venv / "bin/flask", "--app", "demo.wsgi", *command], cwd=project, env=env)
+        installed.run("flask", "--app", "demo.wsgi", *command, env=env)
     # Command-line options win over the configuration file: loopback instead of 0.0.0.0.
     server = subprocess.Popen(
         [
-            str(venv / "bin/gunicorn"),
+            str(installed.bin / "gunicorn"),
             "-c",
             "python:demo.gunicorn_conf",
             "-b",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -10,24 +9,17 @@ import pytest
 
 from flaskforge import create_project
 from flaskforge._catalogue import templates_root
+from tests import e2e
 from tests.helpers import uv_command
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _run(*command: str | Path, cwd: Path | None = None) -> str:
-    done = subprocess.run(
-        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    _run(*uv_command(), "build", "--wheel", "--out-dir", out, REPO)
+    e2e.run(*uv_command(), "build", "--wheel", "--out-dir", out, REPO)
     (built,) = out.glob("flaskforge_generator-*.whl")
     return built
 
@@ -48,11 +40,11 @@ def test_the_wheel_ships_every_template(wheel: Path) -> None:
 
 def test_an_installed_wheel_generates_the_same_project(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    _run(*uv_command(), "venv", "-q", venv)
-    _run(*uv_command(), "pip", "install", "-q", "--python", venv / "bin/python", wheel)
-    version = _run(venv / "bin/flaskforge", "--version")
+    e2e.create_venv(venv)
+    e2e.pip_install(venv, wheel)
+    version = e2e.run(venv / "bin/flaskforge", "--version")
     assert version.startswith("flaskforge, version ")
-    _run(venv / "bin/flaskforge", "new", "svc", "--defaults", "--no-git", "-o", tmp_path / "a")
+    e2e.run(venv / "bin/flaskforge", "new", "svc", "--defaults", "--no-git", "-o", tmp_path / "a")
     create_project("svc", output_dir=tmp_path / "b", git=False)
 
     def tree(root: Path) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from flaskforge import create_project, load_catalogue
 from flaskforge._grow import add_extensions
 from flaskforge.cli import cli
-from tests.helpers import uv_command
+from tests import e2e
 
 PACKAGE = "edit_svc"
 # One edit per kind of file the issue names; each is (path, text to find, text to put after it).
@@ -89,35 +89,19 @@ def test_an_edited_and_grown_project_still_passes_its_checks(
 ) -> None:
     add_extensions(ADDED, project=edited_project)
     venv = tmp_path / "venv"
-    uv = uv_command()
-    subprocess.run([*uv, "venv", "-q", str(venv)], check=True)
-    subprocess.run(
-        [
-            *uv,
-            "pip",
-            "install",
-            "-q",
-            "--python",
-            str(venv / "bin/python"),
-            "-e",
-            f"{edited_project}[dev]",
-        ],
-        check=True,
-    )
+    e2e.create_venv(venv)
+    e2e.pip_install(venv, "-e", f"{edited_project}[dev]")
     for command in (
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["pytest", "-q", "-W", "error", "-p", "no:cacheprovider"],
     ):
-        done = subprocess.run(
-            [str(venv / "bin" / command[0]), *command[1:]],
+        e2e.run(
+            venv / "bin" / command[0],
+            *command[1:],
             cwd=edited_project,
-            capture_output=True,
-            text=True,
-            check=False,
             env={"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)},
         )
-        assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
 
 
 def test_conflicting_edits_are_marked_and_reported(tmp_path: Path, monkeypatch) -> None:
