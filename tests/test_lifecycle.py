@@ -28,6 +28,10 @@ STARTS = {
         [c.name for c in CATALOGUE.targets if c.recommended],
     ),
     "api-with-docker": ([n for n in ("cors", "ratelimit") if n in EXTENSIONS], ["docker"]),
+    "authenticated-api": (
+        [n for n in ("jwt", "openapi", "database") if n in EXTENSIONS],
+        ["docker", "kubernetes"],
+    ),
 }
 
 

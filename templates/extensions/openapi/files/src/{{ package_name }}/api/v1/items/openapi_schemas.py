@@ -18,7 +18,9 @@ ID_MAX = 2**31 - 1
 
 # For the document only (validation is the code below, which is linear in the input): the
 # strings the service accepts, so that generated "valid" requests are valid.
-_NAME_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# A name needs one character that neither a JSON Schema "\s" nor Python's str.strip() (which
+# also removes \x1c-\x1f and \x85) counts as white space.
+_NAME_PATTERN = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
 _TEXT_PATTERN = r"^[^\x00]*$"
 
 _STRING_ERRORS = {
