@@ -292,6 +292,16 @@ def test_compose_matches_the_compose_spec(project: Path) -> None:
 
 
 @pytest.mark.e2e
+def test_ci_workflows_match_the_github_actions_schema(project: Path) -> None:
+    # The base's ci.yml and each target's own workflow, checked against GitHub's schema.
+    workflows = sorted(str(p) for p in (project / ".github/workflows").glob("*.yml"))
+    assert workflows
+    checker = _tool("check-jsonschema")
+    result = _run([checker, "--builtin-schema", "vendor.github-workflows", *workflows])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.e2e
 def test_overlays_render_and_validate_strictly(project: Path) -> None:
     import kubernetes_validate
 
