@@ -332,8 +332,12 @@ app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "RATELIMIT_ENABL
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 
+# Derandomised: CI must give the same verdict on the same code. A wider, random search is one
+# edit away (drop derandomize, raise max_examples) when hunting for bugs.
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=30, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
+)
 def test_api(case):
     case.call_and_validate()
 """
