@@ -14,9 +14,11 @@ __all__ = [
     "Catalogue",
     "Component",
     "CreatedProject",
+    "GrowResult",
     "ProjectPlan",
     "Selection",
     "__version__",
+    "add_extensions",
     "create_project",
     "list_extensions",
     "list_targets",
@@ -26,6 +28,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
+    from flaskforge._grow import GrowResult, add_extensions
     from flaskforge._project import CreatedProject, ProjectPlan, create_project, plan_project
     from flaskforge._selection import Selection
 
@@ -38,6 +41,8 @@ _LAZY = {
     "create_project": "flaskforge._project",
     "plan_project": "flaskforge._project",
     "Selection": "flaskforge._selection",
+    "GrowResult": "flaskforge._grow",
+    "add_extensions": "flaskforge._grow",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flaskforge._catalogue import Catalogue
@@ -68,7 +69,7 @@ def template_context(
     }
 
 
-def _merge(requirements: Any) -> list[str]:
+def _merge(requirements: Iterable[str]) -> list[str]:
     # Case-insensitive by distribution name, like pip sorts; duplicates collapse.
     return sorted(set(requirements), key=lambda r: r.lower())
 
