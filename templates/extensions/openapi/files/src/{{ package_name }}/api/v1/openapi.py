@@ -6,7 +6,7 @@ nest each resource's flask-smorest blueprint here so that it appears in the docu
 
 from __future__ import annotations
 
-from ...extensions.openapi import Blueprint
+from ..smorest import Blueprint
 from .items.openapi_routes import blp as items_blp
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1", description="Version 1 of the API.")

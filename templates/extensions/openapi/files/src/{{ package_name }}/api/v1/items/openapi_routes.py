@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from flask import Response, current_app, url_for
 from werkzeug.routing import IntegerConverter
 
-from ....extensions.openapi import Blueprint
+from ...smorest import Blueprint
 from . import service
 from .openapi_schemas import ID_MAX, ItemInSchema, ItemListSchema, ItemPatchSchema, ItemSchema
 from .store import Item, ItemStore, get_store
