@@ -177,6 +177,11 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
             id="conflicting-pins",
         ),
         pytest.param(
+            {"extensions/a/manifest.toml": extension("a", system_packages=["libpq5 && curl"])},
+            "system package 'libpq5 && curl' is not a Debian package name",
+            id="system-package-name",
+        ),
+        pytest.param(
             {"extensions/a/manifest.toml": "name = [broken\n"},
             "cannot read",
             id="invalid-toml",
@@ -212,6 +217,39 @@ def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) 
     assert names == ["base", "redis", "cache", "limits"]
     plain = resolve(catalogue, extensions=["plain"], targets=["none"])
     assert [c.name for c in plain.components(catalogue)] == ["base", "plain"]
+
+
+def test_system_packages_reach_templates_sorted_and_once(tmp_path: Path) -> None:
+    catalogue = make_catalogue(
+        tmp_path,
+        {
+            "base/files/packages.txt.jinja": "[{{ system_packages | join(' ') }}]\n",
+            "services/pg/manifest.toml": extension("pg", system_packages=["libpq5"]),
+            "extensions/db/manifest.toml": extension(
+                "db", services=["pg"], system_packages=["zlib1g", "libpq5"]
+            ),
+            "extensions/plain/manifest.toml": extension("plain"),
+        },
+    )
+
+    def packages(*extensions: str) -> bytes:
+        record = ProjectRecord("0.0.0", "probe-svc", "probe_svc", "Probe", extensions, ())
+        return render_project(catalogue, record)["packages.txt"].content
+
+    assert packages("db", "plain") == b"[libpq5 zlib1g]\n"
+    assert packages("plain") == b"[]\n"
+
+
+def test_postgres_driver_uses_the_system_libpq_at_run_time() -> None:
+    # The runtime pins get psycopg without a libpq of its own (the OS patches the system's);
+    # dev and CI get the self-contained build, at the very version psycopg requires of it.
+    catalogue = load_catalogue()
+    database = catalogue.get("extension", "database")
+    (runtime,) = [d for d in database.dependencies if d.lower().startswith("psycopg")]
+    (dev,) = [d for d in database.dev_dependencies if d.lower().startswith("psycopg")]
+    assert runtime.startswith("psycopg==")
+    assert dev == runtime.replace("psycopg==", "psycopg-binary==")
+    assert "libpq5" in catalogue.get("service", "postgres").system_packages
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

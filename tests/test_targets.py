@@ -77,6 +77,8 @@ SELECTIONS = ("bare", "everything", "synthetic")
 
 #: The process (name, kind) pairs of each generated project, keyed by its path.
 PROCESSES: dict[Path, list[tuple[str, str]]] = {}
+#: The Debian packages each generated project's components ask the image for.
+SYSTEM_PACKAGES: dict[Path, list[str]] = {}
 
 
 @pytest.fixture(scope="module", params=SELECTIONS)
@@ -102,6 +104,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     )
     components = created.plan.selection.components(catalogue)
     PROCESSES[out / "shop-api"] = [(p.name, p.kind) for c in components for p in c.processes]
+    SYSTEM_PACKAGES[out / "shop-api"] = sorted({p for c in components for p in c.system_packages})
     load_catalogue.cache_clear()
     return out / "shop-api"
 
@@ -249,6 +252,22 @@ def test_dockerfile_essentials(project: Path) -> None:
     assert "PYTHONUNBUFFERED=1" in text
     assert "/livez" in text.split("HEALTHCHECK", 1)[1]
     assert "pip install --no-cache-dir --no-deps ." in text  # not editable: no source needed
+
+
+def test_runtime_stage_installs_exactly_the_system_packages_needed(project: Path) -> None:
+    runtime = (project / "Dockerfile").read_text(encoding="utf-8").split(" AS runtime", 1)[1]
+    wanted = SYSTEM_PACKAGES[project]
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    # psycopg loads the system's libpq: an image that talks to PostgreSQL must carry it.
+    assert ("libpq5" in wanted) == ("postgres" in compose["services"])
+    installs = [line for line in runtime.splitlines() if "apt-get install" in line]
+    if not wanted:
+        assert "apt-get" not in runtime
+        return
+    (install,) = installs
+    named = install.split("--no-install-recommends", 1)[1].replace("\\", " ").split()
+    assert named == wanted
+    assert "rm -rf /var/lib/apt/lists/*" in runtime
 
 
 # --- the real linters ---------------------------------------------------------------------------

@@ -31,6 +31,8 @@ _KIND_FOLDERS: dict[str, Kind] = {
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _COMPONENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A-Za-z.+-]*")
+# Debian's rule for package names; the name lands in a Dockerfile's shell line, so nothing else.
+_SYSTEM_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Component:
     recommended: bool = False
     next_steps: tuple[str, ...] = ()
     processes: tuple[Process, ...] = ()
+    system_packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,10 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
     for requirement in (*dependencies, *dev_dependencies):
         if not _PINNED.fullmatch(requirement):
             problems.append(f"{where}: dependency {requirement!r} is not pinned with '=='")
+    system_packages = reader.texts("system_packages")
+    for package in system_packages:
+        if not _SYSTEM_PACKAGE.fullmatch(package):
+            problems.append(f"{where}: system package {package!r} is not a Debian package name")
     settings = []
     for index, raw in enumerate(reader.tables("settings")):
         item = _ManifestReader(raw, f"{where} setting #{index + 1}", problems)
@@ -321,6 +328,7 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
         recommended=reader.flag("recommended"),
         next_steps=reader.texts("next_steps"),
         processes=tuple(processes),
+        system_packages=system_packages,
     )
 
 
@@ -337,6 +345,7 @@ class _ManifestReader:
             "services",
             "dependencies",
             "dev_dependencies",
+            "system_packages",
             "settings",
             "recommended",
             "next_steps",

@@ -64,6 +64,8 @@ def template_context(
         "settings": settings,
         "dependencies": _merge(d for c in components for d in c.dependencies),
         "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),
+        # Shared libraries the runtime image must carry (e.g. libpq5 for psycopg).
+        "system_packages": sorted({p for c in components for p in c.system_packages}),
         "python_requires": PYTHON_REQUIRES,
         "container_python": CONTAINER_PYTHON,
     }
