@@ -196,6 +196,27 @@ def test_container_runs_as_non_root_and_answers_livez(built: Built) -> None:
         _run([*built.engine, "rm", "--force", name])
 
 
+def test_postgres_driver_loads_the_images_own_libpq(built: Built) -> None:
+    # psycopg ships without a libpq of its own at run time: the image's Debian libpq5, which
+    # the runtime stage installs only for a selection that talks to PostgreSQL, is the one used.
+    probe = (
+        "import ctypes.util, importlib.util\n"
+        "print(ctypes.util.find_library('pq'))\n"
+        "if importlib.util.find_spec('psycopg'):\n"
+        "    import psycopg\n"
+        "    print(psycopg.pq.__impl__, psycopg.pq.version() // 10000)\n"
+    )
+    result = _run([*built.engine, "run", "--rm", built.image, "python", "-c", probe])
+    assert result.returncode == 0, result.stdout + result.stderr
+    if built.selection == "bare":
+        assert result.stdout.split() == ["None"]
+    else:
+        library, implementation, major = result.stdout.split()
+        assert library == "libpq.so.5"
+        assert implementation == "python"
+        assert int(major) >= 15  # bookworm's libpq
+
+
 def _render_dev_overlay(project: Path, values: dict[str, str]) -> list[dict[str, Any]]:
     folder = project / "deploy/k8s/overlays/dev"
     lines = [f"{name}={value}" for name, value in sorted(values.items())]
