@@ -118,8 +118,9 @@ worker_tmp_dir = "/dev/shm"
 """
 
 _COLD_START = (
-    "import time; t = time.perf_counter(); from {module} import create_app; create_app();"
-    " print(time.perf_counter() - t)"
+    "import time; t = time.perf_counter(); from {module} import create_app; app = create_app();"
+    " print(time.perf_counter() - t); t = time.perf_counter(); ctx = app.app_context();"
+    " ctx.push(); ctx.pop(); print(time.perf_counter() - t)"
 )
 
 
@@ -567,8 +568,11 @@ def reset_database(subject: Subject) -> None:
 
 
 def bench_cold_start(subjects: list[Subject], rounds: int) -> list[Row]:
-    """``import`` + ``create_app()`` in a fresh interpreter, timed inside it."""
+    """``import`` + ``create_app()`` in a fresh interpreter, timed inside it; then the first
+    application context, where the extensions bind the libraries ``create_app`` defers (shown
+    without a budget, so that the cost moved out of ``create_app`` stays in sight)."""
     timings: dict[str, list[float]] = {s.name: [] for s in subjects}
+    bound: dict[str, list[float]] = {s.name: [] for s in subjects}
     for _ in range(rounds):
         for subject in subjects:
             done = run(
@@ -576,21 +580,29 @@ def bench_cold_start(subjects: list[Subject], rounds: int) -> list[Row]:
                 cwd=subject.root,
                 env=subject.env,
             )
-            timings[subject.name].append(float(done.stdout.strip().splitlines()[-1]))
-    base = statistics.median(timings[BASELINE])
-    return [
-        Row(
-            "cold start",
-            f"import + create_app() {s.name}",
-            statistics.median(timings[s.name]) * 1000,
-            "ms",
-            baseline=None if s.name == BASELINE else base * 1000,
-            budget=None if s.name == BASELINE else BUDGET_COLD_START_RATIO,
-            budget_kind="ratio_max",
-            runs=rounds,
-        )
-        for s in subjects
-    ]
+            create, bind = (float(x) for x in done.stdout.strip().splitlines()[-2:])
+            timings[subject.name].append(create)
+            bound[subject.name].append(create + bind)
+    rows = []
+    for label, figures, budget in (
+        ("import + create_app()", timings, BUDGET_COLD_START_RATIO),
+        ("import + create_app() + first app context", bound, None),
+    ):
+        base = statistics.median(figures[BASELINE])
+        rows += [
+            Row(
+                "cold start",
+                f"{label} {s.name}",
+                statistics.median(figures[s.name]) * 1000,
+                "ms",
+                baseline=None if s.name == BASELINE else base * 1000,
+                budget=None if s.name == BASELINE else budget,
+                budget_kind="ratio_max",
+                runs=rounds,
+            )
+            for s in subjects
+        ]
+    return rows
 
 
 @dataclass
@@ -655,30 +667,36 @@ def serve(subject: Subject, *, preload: bool = False) -> Iterator[Server]:
 
 
 def bench_memory(subjects: list[Subject]) -> list[Row]:
-    """One worker's RSS, PSS and USS after warm-up, without and with ``--preload``."""
-    figures: dict[tuple[str, bool], dict[str, float]] = {}
-    for preload in (False, True):
-        for subject in subjects:
+    """One worker's RSS, PSS and USS after warm-up.
+
+    Each generated service runs with its own gunicorn settings, which preload the app: the
+    master imports and binds it before forking, so a worker's private memory (USS) is what each
+    further worker costs, and its RSS also counts the pages it shares with the master. Bare
+    Flask is measured both ways, as it runs by default and with ``--preload``. The budget
+    (45 MiB) is checked on the USS: see docs/benchmarks.md for why not on the RSS.
+    """
+    figures: dict[str, dict[str, float]] = {}
+    for subject in subjects:
+        modes = (False, True) if subject.selection == "baseline" else (False,)
+        for preload in modes:
             with serve(subject, preload=preload) as server:
                 (worker,) = server.workers
-                figures[subject.name, preload] = memory_mib(worker)
+                figures[subject.name + (" --preload" if preload else "")] = memory_mib(worker)
     rows = []
-    for preload in (False, True):
-        for metric in ("rss", "pss", "uss"):
-            base = figures[BASELINE, preload][metric]
-            gated = metric == "rss" and not preload
-            for subject in subjects:
-                is_base = subject.name == BASELINE
-                rows.append(
-                    Row(
-                        "memory",
-                        f"worker {metric.upper()}{' preload' if preload else ''} {subject.name}",
-                        figures[subject.name, preload][metric],
-                        "MiB",
-                        baseline=None if is_base else base,
-                        budget=BUDGET_WORKER_MIB if gated and not is_base else None,
-                    )
+    for metric in ("rss", "pss", "uss"):
+        for name, values in figures.items():
+            is_base = name.startswith(BASELINE)
+            base = None if is_base else figures[f"{BASELINE} --preload"][metric]
+            rows.append(
+                Row(
+                    "memory",
+                    f"worker {metric.upper()} {name}",
+                    values[metric],
+                    "MiB",
+                    baseline=base,
+                    budget=BUDGET_WORKER_MIB if metric == "uss" and not is_base else None,
                 )
+            )
     return rows
 
 
@@ -746,7 +764,10 @@ def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Pa
                 budget, kind = None, "max"
                 if not is_base and path == "/livez" and metric == "rps":
                     budget, kind = BUDGET_LIVEZ_THROUGHPUT_RATIO, "ratio_min"
-                if not is_base and metric == "cpu":
+                # The issue's CPU budget goes with /livez: on the items route the baseline returns
+                # a constant while the service queries its database, so that ratio is reported
+                # without a budget.
+                if not is_base and path == "/livez" and metric == "cpu":
                     budget, kind = BUDGET_CPU_PER_REQUEST_RATIO, "ratio_max"
                 rows.append(
                     Row(
