@@ -35,6 +35,7 @@ BARE = {
     "tests/conftest.py",
     "tests/test_config.py",
     "tests/test_errors.py",
+    "tests/test_extensions.py",
     "tests/test_gunicorn.py",
     "tests/test_headers.py",
     "tests/test_health.py",
