@@ -33,6 +33,7 @@ BARE = {
     "src/fs_svc/security.py",
     "src/fs_svc/wsgi.py",
     "tests/conftest.py",
+    "tests/test_app.py",
     "tests/test_config.py",
     "tests/test_errors.py",
     "tests/test_extensions.py",
