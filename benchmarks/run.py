@@ -141,9 +141,17 @@ class Row:
     budget_kind: str = "max"
     runs: int = 1
     extra: dict[str, object] = field(default_factory=dict)
+    #: The median of per-round ratios, when the figure and its baseline were measured in pairs.
+    paired_ratio: float | None = None
 
     @property
     def ratio(self) -> float | None:
+        if self.paired_ratio is not None:
+            return self.paired_ratio
+        return self.ratio_of_medians
+
+    @property
+    def ratio_of_medians(self) -> float | None:
         if not self.baseline:
             return None
         return self.median / self.baseline
@@ -177,6 +185,11 @@ class Row:
             "unit": self.unit,
             "baseline_median": None if self.baseline is None else round(self.baseline, 4),
             "ratio": None if self.ratio is None else round(self.ratio, 3),
+            **(
+                {"ratio_of_medians": round(self.ratio_of_medians, 3)}
+                if self.paired_ratio is not None and self.ratio_of_medians is not None
+                else {}
+            ),
             "budget": self.budget_text() or None,
             "within_budget": self.within_budget,
             "runs": self.runs,
@@ -737,9 +750,11 @@ def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Pa
                         "POST",
                         {"name": f"item {number}", "description": "seeded"},
                     )
-        for _ in range(rounds):
+        for round_number in range(rounds):
+            # Each round starts with another server, so that none is always measured first.
+            turn = round_number % len(servers)
             for path in paths:
-                for server in servers:
+                for server in servers[turn:] + servers[:turn]:
                     wrk(server.url + path, 1, script)  # settle connections and caches
                     before = server.cpu_seconds()
                     result = wrk(server.url + path, seconds, script)
@@ -760,9 +775,18 @@ def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Pa
             ("p99", "ms", "p99 latency"),
             ("cpu", "us/req", "CPU per request"),
         ):
-            base = statistics.median(samples[BASELINE, path][metric])
+            base_samples = samples[BASELINE, path][metric]
+            base = statistics.median(base_samples)
             for subject in subjects:
                 is_base = subject.name == BASELINE
+                # The machine is shared and its speed drifts: a round's figure is compared with
+                # the baseline's from the same round, and the ratio is the median of those.
+                paired = [
+                    value / baseline
+                    for value, baseline in zip(
+                        samples[subject.name, path][metric], base_samples, strict=True
+                    )
+                ]
                 budget, kind = None, "max"
                 if not is_base and path == "/livez" and metric == "rps":
                     budget, kind = BUDGET_LIVEZ_THROUGHPUT_RATIO, "ratio_min"
@@ -781,6 +805,7 @@ def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Pa
                         budget=budget,
                         budget_kind=kind,
                         runs=rounds,
+                        paired_ratio=None if is_base else statistics.median(paired),
                     )
                 )
     return rows
@@ -973,7 +998,7 @@ def main() -> int:
     rounds = (
         {"generator": 3, "cold": 5, "load": 2, "tests": 1}
         if args.quick
-        else {"generator": 15, "cold": 21, "load": 5, "tests": 5}
+        else {"generator": 15, "cold": 21, "load": 7, "tests": 5}
     )
     wrk_seconds = 2 if args.quick else 5
     extensions, targets = selection_names(frozenset(args.without))
