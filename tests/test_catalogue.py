@@ -162,6 +162,24 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
         ),
         pytest.param(
             {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "TOKEN"\nsecret = true\nrequired_unless = "KEY"\n'
+                + 'help = "h"\n',
+            },
+            "required_unless 'KEY', which is not another setting of 'a'",
+            id="required-unless-unknown",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[settings]]\nname = "KEY"\nhelp = "h"\n'
+                + '[[settings]]\nname = "MODE"\nrequired_unless = "KEY"\nhelp = "h"\n',
+            },
+            "setting MODE has required_unless but is not secret",
+            id="required-unless-not-secret",
+        ),
+        pytest.param(
+            {
                 "extensions/a/manifest.toml": extension("a"),
                 "extensions/a/files/README.md": "clash\n",
             },

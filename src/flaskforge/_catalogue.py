@@ -47,6 +47,9 @@ class Setting:
         example: the value ``.env.example`` suggests for local development (the default if
             not given).
         type: how the service parses it: one of ``SETTING_TYPES``.
+        required_unless: for a secret, another setting of the same component whose value makes
+            this one optional in production (``JWT_SECRET_KEY`` is not needed by a service that
+            only verifies tokens with ``JWT_PUBLIC_KEY``).
     """
 
     name: str
@@ -55,6 +58,7 @@ class Setting:
     secret: bool = False
     example: str = ""
     type: str = "str"
+    required_unless: str = ""
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,7 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
             secret=item.flag("secret"),
             example=item.text("example", item.text("default", "")),
             type=item.text("type", "str"),
+            required_unless=item.text("required_unless", ""),
         )
         item.reject_unknown()
         if setting.type not in SETTING_TYPES:
@@ -297,6 +302,20 @@ def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component 
         if setting.secret and setting.default:
             problems.append(f"{where}: secret setting {setting.name} must not have a default")
         settings.append(setting)
+    names = {setting.name for setting in settings}
+    for setting in settings:
+        if not setting.required_unless:
+            continue
+        if not setting.secret:
+            problems.append(
+                f"{where}: setting {setting.name} has required_unless but is not secret"
+                " (only secrets are required)"
+            )
+        if setting.required_unless not in names - {setting.name}:
+            problems.append(
+                f"{where}: setting {setting.name} is required_unless"
+                f" {setting.required_unless!r}, which is not another setting of {name!r}"
+            )
     processes = []
     for index, raw in enumerate(reader.tables("processes")):
         item = _ManifestReader(raw, f"{where} process #{index + 1}", problems)
@@ -354,6 +373,7 @@ class _ManifestReader:
             "secret",
             "example",
             "type",
+            "required_unless",
             "processes",
             "kind",
             "command",

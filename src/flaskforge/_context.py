@@ -35,6 +35,7 @@ def template_context(
             "secret": s.secret,
             "example": s.example,
             "type": s.type,
+            "required_unless": s.required_unless,
             "component": c.name,
         }
         for c in components

@@ -249,7 +249,13 @@ def _describe(component: Component) -> dict[str, Any]:
         "recommended": component.recommended,
         "dependencies": list(component.dependencies),
         "settings": [
-            {"name": s.name, "default": s.default, "secret": s.secret, "help": s.help}
+            {
+                "name": s.name,
+                "default": s.default,
+                "secret": s.secret,
+                "required_unless": s.required_unless,
+                "help": s.help,
+            }
             for s in component.settings
         ],
     }
