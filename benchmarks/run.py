@@ -817,28 +817,25 @@ def bench_test_suites(subjects: list[Subject], rounds: int) -> list[Row]:
     wall: dict[str, list[float]] = {s.name: [] for s in services}
     reported: dict[str, list[float]] = {s.name: [] for s in services}
     failures: dict[str, str] = {}
-    command = ["-q", "-p", "no:cacheprovider"]
-    # A first run, not counted, writes the bytecode of the libraries (installed without it) and
-    # of the rewritten test modules, as a developer's first run does once.
-    for subject in services:
-        subprocess.run(
-            [str(subject.venv / "bin" / "pytest"), *command],
+
+    def run_suite(subject: Subject) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(subject.venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider"],
             cwd=subject.root,
             env=base_env(),
             capture_output=True,
+            text=True,
             check=False,
         )
+
+    # A first run, not counted, writes the bytecode of the libraries (installed without it) and
+    # of the rewritten test modules, as a developer's first run does once.
+    for subject in services:
+        run_suite(subject)
     for _ in range(rounds):
         for subject in services:
             start = time.perf_counter()
-            done = subprocess.run(
-                [str(subject.venv / "bin" / "pytest"), *command],
-                cwd=subject.root,
-                env=base_env(),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            done = run_suite(subject)
             wall[subject.name].append(time.perf_counter() - start)
             summary = (done.stdout.strip().splitlines() or [""])[-1]
             if done.returncode != 0:
