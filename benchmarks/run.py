@@ -198,12 +198,13 @@ class Row:
 
 
 def print_rows(rows: list[Row]) -> None:
-    print(f"\n{'case':44} {'median':>14} {'ratio':>8} {'budget':>14}")
+    width = max([44, *(len(row.case) for row in rows)])
+    print(f"\n{'case':{width}} {'median':>14} {'ratio':>8} {'budget':>14}")
     for row in rows:
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
         mark = {None: "", True: "  ok", False: "  MISSED"}[row.within_budget]
         value = f"{row.median:.4g} {row.unit}"
-        print(f"{row.case:44} {value:>14} {ratio:>8} {row.budget_text():>14}{mark}")
+        print(f"{row.case:{width}} {value:>14} {ratio:>8} {row.budget_text():>14}{mark}")
     sys.stdout.flush()
 
 
@@ -296,9 +297,9 @@ def uv() -> list[str]:
 
 
 def run(command: list[str | Path], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
+    done: subprocess.CompletedProcess[str] = subprocess.run(  # type: ignore[call-overload]
         [str(c) for c in command], capture_output=True, text=True, check=False, **kwargs
-    )  # type: ignore[call-overload]
+    )
     if done.returncode != 0:
         raise SystemExit(
             f"failed ({done.returncode}): {' '.join(str(c) for c in command)}\n"
@@ -667,7 +668,8 @@ def serve(subject: Subject, *, preload: bool = False) -> Iterator[Server]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{subject.name} did not start:\n{process.stderr.read().decode()}")
+                stderr = process.stderr.read().decode() if process.stderr else ""
+                raise SystemExit(f"{subject.name} did not start:\n{stderr}")
             time.sleep(0.1)
         for _ in range(20):
             subject.warm_up(url)
@@ -730,7 +732,8 @@ def wrk(url: str, seconds: float, script: Path) -> dict[str, float]:
         ]
     )
     line = next(x for x in done.stdout.splitlines() if x.startswith("JSON "))
-    return json.loads(line[5:])
+    figures: dict[str, float] = json.loads(line[5:])
+    return figures
 
 
 def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Path) -> list[Row]:
@@ -811,17 +814,45 @@ def bench_load(subjects: list[Subject], rounds: int, seconds: float, scratch: Pa
     return rows
 
 
-def bench_test_suites(subjects: list[Subject], rounds: int) -> list[Row]:
+@dataclass
+class Suite:
+    """A generated project's own test suite, in a venv with its dev tools."""
+
+    name: str
+    root: Path
+    venv: Path
+
+
+def suite_projects(scratch: Path, extensions: list[str]) -> list[Suite]:
+    """What ``new --defaults`` generates, and each extension alone (with what it requires).
+
+    The budget for the test suite names no selection: these show which ones meet it, beside
+    the bare and the everything-selected service measured with the rest.
+    """
+    catalogue = load_catalogue()
+    chosen: list[tuple[str, list[str] | None]] = [("recommended", None)]
+    chosen += [(f"{name} alone", [name]) for name in extensions]
+    print(f"installing {len(chosen)} more projects for their test suites", flush=True)
+    suites = []
+    for index, (name, selection) in enumerate(chosen):
+        out = scratch / f"suite-{index}"
+        create_project("demo", output_dir=out, extensions=selection, git=False, catalogue=catalogue)
+        make_venv(scratch / f"venv-suite-{index}", ".[dev]", cwd=out / "demo")
+        suites.append(Suite(name, out / "demo", scratch / f"venv-suite-{index}"))
+    return suites
+
+
+def bench_test_suites(suites: list[Suite], rounds: int) -> list[Row]:
     """The generated project's own pytest, with no backing service, as a developer runs it."""
-    services = [s for s in subjects if s.selection != "baseline"]
-    wall: dict[str, list[float]] = {s.name: [] for s in services}
-    reported: dict[str, list[float]] = {s.name: [] for s in services}
+    wall: dict[str, list[float]] = {s.name: [] for s in suites}
+    reported: dict[str, list[float]] = {s.name: [] for s in suites}
+    collected: dict[str, str] = {}
     failures: dict[str, str] = {}
 
-    def run_suite(subject: Subject) -> subprocess.CompletedProcess[str]:
+    def run_suite(suite: Suite) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(subject.venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider"],
-            cwd=subject.root,
+            [str(suite.venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider"],
+            cwd=suite.root,
             env=base_env(),
             capture_output=True,
             text=True,
@@ -830,31 +861,33 @@ def bench_test_suites(subjects: list[Subject], rounds: int) -> list[Row]:
 
     # A first run, not counted, writes the bytecode of the libraries (installed without it) and
     # of the rewritten test modules, as a developer's first run does once.
-    for subject in services:
-        run_suite(subject)
+    for suite in suites:
+        run_suite(suite)
     for _ in range(rounds):
-        for subject in services:
+        for suite in suites:
             start = time.perf_counter()
-            done = run_suite(subject)
-            wall[subject.name].append(time.perf_counter() - start)
+            done = run_suite(suite)
+            wall[suite.name].append(time.perf_counter() - start)
             summary = (done.stdout.strip().splitlines() or [""])[-1]
             if done.returncode != 0:
                 # A failing suite is a finding to report, not a reason to lose the other figures.
-                failures[subject.name] = summary
+                failures[suite.name] = summary
                 print(done.stdout[-3000:], flush=True)
-            found = re.search(r" in ([0-9.]+)s", summary)
-            reported[subject.name].append(float(found.group(1)) if found else float("nan"))
+            found = re.search(r"(\d+) passed.* in ([0-9.]+)s", summary)
+            collected[suite.name] = found.group(1) if found else "?"
+            reported[suite.name].append(float(found.group(2)) if found else float("nan"))
     rows = []
-    for s in services:
+    for s in suites:
         row = Row(
             "tests",
-            f"generated test suite {s.name} (wall)",
+            f"generated test suite {s.name} ({collected[s.name]} tests, wall)",
             statistics.median(wall[s.name]),
             "s",
             budget=BUDGET_TEST_SUITE_S,
             runs=rounds,
             extra={
                 "pytest_reported_s": statistics.median(reported[s.name]),
+                "tests": collected[s.name],
                 "failed": failures.get(s.name),
             },
         )
@@ -1037,7 +1070,12 @@ def main() -> int:
         print_rows(sections["load"])
         save(out_dir, info, sections, notes)
         print("== generated test suites", flush=True)
-        sections["tests"] = bench_test_suites(subjects, rounds["tests"])
+        suites = [Suite(s.selection, s.root, s.venv) for s in subjects if s.selection != "baseline"]
+        if args.quick:
+            notes["tests"] = "--quick: the recommended and one-extension suites are not run"
+        else:
+            suites += suite_projects(scratch, extensions)
+        sections["tests"] = bench_test_suites(suites, rounds["tests"])
         print_rows(sections["tests"])
         save(out_dir, info, sections, notes)
         if args.quick and not args.images:
