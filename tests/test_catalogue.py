@@ -195,6 +195,16 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
             id="conflicting-pins",
         ),
         pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a", dependencies=["psycopg==3.3.9"]),
+                "extensions/b/manifest.toml": extension(
+                    "b", dev_dependencies=["Psycopg[binary]==3.2.0"]
+                ),
+            },
+            "pins Psycopg[binary]==3.2.0 but extension 'a' pins psycopg==3.3.9",
+            id="conflicting-pins-with-extras",
+        ),
+        pytest.param(
             {"extensions/a/manifest.toml": extension("a", system_packages=["libpq5 && curl"])},
             "system package 'libpq5 && curl' is not a Debian package name",
             id="system-package-name",
@@ -216,6 +226,14 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
 )
 def test_catalogue_problems_are_reported(tmp_path: Path, files, expected: str) -> None:
     assert expected in _problems(tmp_path, files)
+
+
+def test_the_same_pin_with_other_extras_agrees(tmp_path: Path) -> None:
+    files = {
+        "extensions/a/manifest.toml": extension("a", dependencies=["psycopg==3.3.9"]),
+        "extensions/b/manifest.toml": extension("b", dev_dependencies=["psycopg[binary]==3.3.9"]),
+    }
+    assert [c.name for c in make_catalogue(tmp_path, files).extensions] == ["a", "b"]
 
 
 def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) -> None:

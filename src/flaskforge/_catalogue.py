@@ -172,6 +172,13 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     return catalogue
 
 
+def _pinned(requirement: str) -> tuple[str, str]:
+    """A requirement's normalised distribution name and what follows its extras."""
+    name, _, rest = requirement.partition("==")
+    distribution = name.split("[", 1)[0].strip().lower().replace("_", "-").replace(".", "-")
+    return distribution, rest.strip()
+
+
 def check_catalogue(catalogue: Catalogue) -> list[str]:
     """Every inconsistency between components: references, cycles, conflicts, clashes."""
     problems: list[str] = []
@@ -186,9 +193,10 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
             if service not in service_names:
                 problems.append(f"{label}: unknown service {service!r}")
         for requirement in (*component.dependencies, *component.dev_dependencies):
-            # Two components pinning one distribution differently would make pip fail.
-            distribution = re.split(r"[\[=]", requirement, maxsplit=1)[0].lower().replace("_", "-")
-            if distribution in pins and pins[distribution][0] != requirement:
+            # Two components pinning one distribution to different versions would make pip
+            # fail. Extras may differ ("psycopg[binary]==3.3.9" and "psycopg==3.3.9" agree).
+            distribution, version = _pinned(requirement)
+            if distribution in pins and _pinned(pins[distribution][0])[1] != version:
                 other, owner = pins[distribution]
                 problems.append(f"{label} pins {requirement} but {owner} pins {other}")
             pins.setdefault(distribution, (requirement, label))
