@@ -173,7 +173,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
 
 
 def _pinned(requirement: str) -> tuple[str, str]:
-    """A requirement's normalised distribution name and what follows its extras."""
+    """A requirement's normalised distribution name (extras dropped) and the version it pins."""
     name, _, rest = requirement.partition("==")
     distribution = name.split("[", 1)[0].strip().lower().replace("_", "-").replace(".", "-")
     return distribution, rest.strip()
