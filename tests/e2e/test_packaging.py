@@ -13,7 +13,7 @@ from tests import e2e
 from tests.helpers import uv_command
 
 pytestmark = pytest.mark.e2e
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

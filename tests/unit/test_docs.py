@@ -9,7 +9,7 @@ import pytest
 from flaskforge import load_catalogue
 from flaskforge.cli import cli
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
