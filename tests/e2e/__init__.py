@@ -4,7 +4,8 @@ Every end-to-end module does the same few things: generate a selection, install 
 fresh virtual environment, run a tool in it (failing with the tool's output), strip the
 environment of every setting the generated service reads, and find the real PostgreSQL and
 Redis to run against. They all do it here, so a fix (a setting moved to a new kind of
-component, a uv option) lands once.
+component, a uv option) lands once. Generating is shared with the render tests
+(``tests/generated.py``) and re-exported here.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from typing import Any
 
 import pytest
 
-from flaskforge import create_project, load_catalogue
-from flaskforge._catalogue import Setting
+from flaskforge import load_catalogue
+from tests.generated import Generated as Generated
+from tests.generated import bare_or_everything as bare_or_everything
+from tests.generated import everything as everything
+from tests.generated import generate as generate
 from tests.helpers import uv_command
 
 #: Long enough for the generated service's production check (32 characters at least).
@@ -51,27 +55,6 @@ engine.dispose()
 # Not settings, but they change what the service's tools load: an activated virtual
 # environment, a source tree on the path, or a developer's own Flask app.
 _NOT_SETTINGS_BUT_READ = ("VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP", "FLASK_DEBUG")
-
-
-def everything() -> tuple[list[str], list[str]]:
-    """Every extension and every target of the catalogue, as ``create_project`` takes them.
-
-    Should two components ever conflict, the first by name is kept.
-    """
-    catalogue = load_catalogue()
-    chosen: list[list[str]] = []
-    for components in (catalogue.extensions, catalogue.targets):
-        names: list[str] = []
-        for component in components:
-            if not set(component.conflicts) & set(names):
-                names.append(component.name)
-        chosen.append(names or ["none"])
-    return chosen[0], chosen[1]
-
-
-def bare_or_everything(which: str) -> tuple[list[str], list[str]]:
-    """Extensions and targets of the ``"bare"`` service or of ``"everything"``."""
-    return (["none"], ["none"]) if which == "bare" else everything()
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -131,50 +114,6 @@ def pip_install(venv: Path, *requirements: str | Path, cwd: Path | None = None) 
     """Install ``requirements`` (pip's syntax) into the virtual environment at ``venv``."""
     python = venv / "bin" / "python"
     run(*uv_command(), "pip", "install", "-q", "--python", python, *requirements, cwd=cwd)
-
-
-@dataclass(frozen=True)
-class Generated:
-    """A generated project, what it was generated with, and the settings it declares.
-
-    Attributes:
-        project: the project folder.
-        extensions: the extensions asked for (``("none",)`` for none).
-        targets: the targets asked for (``("none",)`` for none).
-        settings: every setting of the components the selection resolved to.
-    """
-
-    project: Path
-    extensions: tuple[str, ...]
-    targets: tuple[str, ...]
-    settings: tuple[Setting, ...]
-
-    @property
-    def secret_names(self) -> tuple[str, ...]:
-        """The secret settings, sorted: production refuses to start without any of them."""
-        return tuple(sorted(s.name for s in self.settings if s.secret))
-
-    def files(self) -> dict[str, bytes]:
-        """Every file of the project, by path relative to it."""
-        return {
-            p.relative_to(self.project).as_posix(): p.read_bytes()
-            for p in sorted(self.project.rglob("*"))
-            if p.is_file()
-        }
-
-
-def generate(
-    out: Path, extensions: Iterable[str], targets: Iterable[str] = ("none",), *, name: str = "demo"
-) -> Generated:
-    """Generate project ``name`` in ``out`` (no git repository) with the given selection."""
-    asked = (tuple(extensions), tuple(targets))
-    created = create_project(
-        name, output_dir=out, extensions=list(asked[0]), targets=list(asked[1]), git=False
-    )
-    settings = tuple(
-        s for c in created.plan.selection.components(load_catalogue()) for s in c.settings
-    )
-    return Generated(out / name, *asked, settings)
 
 
 @dataclass(frozen=True)

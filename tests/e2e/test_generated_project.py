@@ -1,10 +1,11 @@
 """The generated service works the moment it is generated, bare and with everything selected.
 
 Two selections: the bare service (``-e none -t none``) and every extension and target in the
-catalogue at test time. Each is generated once per module, checked statically (no template
-syntax left, Python compiles, TOML and YAML parse, tidy text, same bytes twice), then installed
-into a fresh virtual environment with uv and checked with its own ``ruff check``,
-``ruff format --check`` and ``pytest -W error``. The bare service is also run under gunicorn.
+catalogue at test time. Each is generated once per module, installed into a fresh virtual
+environment with uv and checked with its own ``ruff check``, ``ruff format --check`` and
+``pytest -W error``. The bare service is also run under gunicorn. The files themselves (no
+template syntax left, Python compiles, TOML and YAML parse, tidy text, same bytes twice) are
+checked without installing, in ``tests/render/test_generated_tree.py``.
 No backing service is used: every variable the service reads is removed from the environment.
 """
 
@@ -15,32 +16,20 @@ import re
 import socket
 import subprocess
 import time
-import tomllib
 import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
-from flaskforge import create_project, plan_project
+from flaskforge import create_project
 from tests import e2e
 
 pytestmark = pytest.mark.e2e
 
 SELECTIONS = ("bare", "everything")
 
-# A Jinja expression or statement; ``${{ ... }}`` is GitHub Actions' syntax and stays.
-_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|%\}")
-
 # Generated once per selection and installed once, for the whole module.
 _PROJECTS = e2e.ProjectCache("generated")
-
-
-@pytest.fixture(scope="module", params=SELECTIONS)
-def generated(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> e2e.Generated:
-    return _PROJECTS.generated(tmp_path_factory, *e2e.bare_or_everything(request.param))
 
 
 @pytest.fixture(scope="module", params=SELECTIONS)
@@ -59,100 +48,8 @@ def _is_bare(generated: e2e.Generated) -> bool:
     return generated.extensions == ("none",) and generated.targets == ("none",)
 
 
-# Static checks ---------------------------------------------------------------------------------
-
-
-def test_no_template_syntax_is_left(generated: e2e.Generated) -> None:
-    leftovers = [
-        f"{path}:{number}: {line.strip()}"
-        for path, content in generated.files().items()
-        for number, line in enumerate(content.decode("utf-8", "replace").splitlines(), 1)
-        if _LEFTOVER.search(line)
-    ]
-    assert not leftovers, "\n".join(leftovers)
-
-
-def test_every_python_file_compiles(generated: e2e.Generated) -> None:
-    python = {p: c for p, c in generated.files().items() if p.endswith(".py")}
-    assert "src/demo/app.py" in python
-    for path, content in python.items():
-        compile(content, path, "exec", dont_inherit=True)
-
-
-def test_every_toml_and_yaml_file_parses(generated: e2e.Generated) -> None:
-    files = generated.files()
-    parsed = 0
-    for path, content in files.items():
-        if path.endswith(".toml"):
-            tomllib.loads(content.decode("utf-8"))
-            parsed += 1
-        elif path.endswith((".yml", ".yaml")):
-            list(yaml.safe_load_all(content.decode("utf-8")))
-            parsed += 1
-    assert "pyproject.toml" in files
-    assert ".github/workflows/ci.yml" in files
-    assert parsed >= 3
-
-
-def test_text_files_are_tidy(generated: e2e.Generated) -> None:
-    problems = []
-    for path, content in generated.files().items():
-        try:
-            text = content.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if not text:
-            continue
-        if not text.endswith("\n") or text.endswith("\n\n"):
-            problems.append(f"{path}: must end with exactly one newline")
-        problems.extend(
-            f"{path}:{number}: trailing whitespace"
-            for number, line in enumerate(text.split("\n"), 1)
-            if line != line.rstrip()
-        )
-    assert not problems, "\n".join(problems)
-
-
-def test_generation_is_byte_for_byte_deterministic(
-    generated: e2e.Generated, tmp_path: Path
-) -> None:
-    again = plan_project(
-        "demo", output_dir=tmp_path, extensions=generated.extensions, targets=generated.targets
-    )
-
-    assert {path: f.content for path, f in again.files.items()} == generated.files()
-
-
-def test_env_example_and_readme_list_every_setting(generated: e2e.Generated) -> None:
-    files = generated.files()
-    env_example = files[".env.example"].decode("utf-8")
-    readme = files["README.md"].decode("utf-8")
-    config = files["src/demo/config.py"].decode("utf-8")
-
-    assert generated.settings
-    for setting in generated.settings:
-        value = "" if setting.secret else setting.example
-        assert f"\n{setting.name}={value}\n" in env_example, setting.name
-        assert f"| `{setting.name}` |" in readme, setting.name
-        assert f'name="{setting.name}"' in config, setting.name
-
-
-def test_readme_links_point_at_files_that_exist(generated: e2e.Generated) -> None:
-    files = generated.files()
-    readme = files["README.md"].decode("utf-8")
-    links = re.findall(r"\]\(((?:docs|\.github)/[^)#]+)\)", readme)
-
-    for name in generated.extensions if not _is_bare(generated) else []:
-        assert f"(docs/extensions/{name}.md)" in readme, name
-    missing = sorted(link for link in links if link not in files)
-    assert not missing, f"README.md links to missing files: {missing}"
-
-
-# The installed project -------------------------------------------------------------------------
-
-
 # Checks every selection gets: one implementation in the shared kit, collected here and run on
-# this module's ``installed`` projects (after the static checks, which want a pristine tree).
+# this module's ``installed`` projects.
 test_ruff_check_passes = e2e.ruff_check_passes
 test_ruff_format_check_passes = e2e.ruff_format_check_passes
 

@@ -1,4 +1,8 @@
-"""The catalogue mechanism on small inline catalogues, and the shipped catalogue as a whole."""
+"""The catalogue mechanism on small inline catalogues, and the shipped catalogue as a whole.
+
+That every template of the shipped catalogue renders is a render test:
+``tests/render/test_generated_tree.py``.
+"""
 
 from __future__ import annotations
 
@@ -22,39 +26,6 @@ def test_shipped_catalogue_is_consistent() -> None:
     assert catalogue.base.name == "base"
     names = [c.name for c in catalogue.extensions]
     assert names == sorted(names)
-
-
-def _record(extensions: tuple[str, ...], targets: tuple[str, ...]) -> ProjectRecord:
-    return ProjectRecord("0.0.0", "probe-svc", "probe_svc", "Probe", extensions, targets)
-
-
-def _selections() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    catalogue = load_catalogue()
-    everything = (
-        tuple(c.name for c in catalogue.extensions),
-        tuple(c.name for c in catalogue.targets),
-    )
-    singles = [
-        resolve(catalogue, extensions=[c.name], targets=["none"]) for c in catalogue.extensions
-    ] + [resolve(catalogue, extensions=["none"], targets=[c.name]) for c in catalogue.targets]
-    return [((), ()), everything, *((s.extensions, s.targets) for s in singles)]
-
-
-@pytest.mark.parametrize(
-    ("extensions", "targets"),
-    _selections(),
-    ids=lambda value: ",".join(value) or "none",
-)
-def test_every_template_renders_under_strict_undefined(extensions, targets) -> None:
-    # StrictUndefined turns any variable a template lacks into a RenderError here.
-    files = render_project(load_catalogue(), _record(extensions, targets))
-    for path, file in files.items():
-        assert "{{" not in path, path
-        assert "{%" not in path, path
-        if path.endswith((".py", ".toml", ".md", ".yaml", ".yml", ".txt", ".cfg", ".ini")):
-            text = file.content.decode("utf-8")
-            assert "{{" not in text.replace("${{", ""), f"unrendered expression in {path}"
-            assert "{%" not in text, f"unrendered statement in {path}"
 
 
 # --- the checks, on inline catalogues ---------------------------------------------------------

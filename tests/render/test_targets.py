@@ -1,0 +1,183 @@
+"""The docker and kubernetes targets: what they generate is hardened and consistent.
+
+The generated files are read with PyYAML only; the real linters run on the same projects in
+``tests/e2e/test_targets.py``. Each check runs on the bare service, on everything the catalogue
+offers, and on a synthetic extension that declares both backing services and every kind of
+process (``tests/every_target.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flaskforge._catalogue import load_catalogue
+from tests import every_target
+from tests.every_target import PROCESSES, SELECTIONS, SYSTEM_PACKAGES
+
+
+@pytest.fixture(scope="module", params=SELECTIONS)
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated project with every target, for each selection."""
+    return every_target.generate(request.param, tmp_path_factory)
+
+
+def _docs(path: Path) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d]
+
+
+def _record(project: Path) -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads((project / ".flaskforge.toml").read_text(encoding="utf-8"))
+
+
+def _processes(project: Path) -> list[tuple[str, str]]:
+    return PROCESSES[project]
+
+
+def _workloads(project: Path) -> list[dict[str, Any]]:
+    return _docs(project / "deploy/k8s/base/workloads.yaml")
+
+
+def _graceful_timeout() -> int:
+    base = load_catalogue().base
+    return int(next(s.default for s in base.settings if s.name == "GUNICORN_GRACEFUL_TIMEOUT"))
+
+
+def test_every_workload_is_hardened(project: Path) -> None:
+    workloads = _workloads(project)
+    assert workloads, "no workloads rendered"
+    for workload in workloads:
+        pod = workload["spec"]["template"]["spec"]
+        label = f"{workload['kind']}/{workload['metadata']['name']}"
+        assert pod["automountServiceAccountToken"] is False, label
+        assert pod["securityContext"]["runAsNonRoot"] is True, label
+        assert pod["securityContext"]["runAsUser"] >= 10000, label
+        assert pod["securityContext"]["runAsGroup"] >= 10000, label
+        assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, label
+        assert {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}} in pod["volumes"], label
+        for container in pod["containers"]:
+            security = container["securityContext"]
+            assert security["readOnlyRootFilesystem"] is True, label
+            assert security["allowPrivilegeEscalation"] is False, label
+            assert security["capabilities"] == {"drop": ["ALL"]}, label
+            assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"], label
+            assert set(container["resources"]) == {"requests", "limits"}, label
+            # Secrets only by reference: no literal value may sit in the manifest.
+            assert "env" not in container, label
+            refs = [next(iter(ref)) for ref in container["envFrom"]]
+            assert refs == ["configMapRef", "secretRef"], label
+
+
+def test_web_deployment_probes_and_grace_period(project: Path) -> None:
+    web = next(w for w in _workloads(project) if w["metadata"]["name"] == "shop-api")
+    pod = web["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
+    assert container["startupProbe"]["httpGet"]["path"] == "/livez"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    # Kubernetes must not kill a worker that is still inside gunicorn's graceful shutdown.
+    pre_stop = int(container["lifecycle"]["preStop"]["exec"]["command"][-1])
+    assert pod["terminationGracePeriodSeconds"] > _graceful_timeout() + pre_stop
+
+
+def test_each_process_becomes_a_job_or_a_worker_deployment(project: Path) -> None:
+    by_name = {w["metadata"]["name"]: w for w in _workloads(project)}
+    expected = _processes(project)
+    assert len(by_name) == 1 + len(expected)
+    for name, kind in expected:
+        workload = by_name[f"shop-api-{name}"]
+        assert workload["kind"] == ("Job" if kind == "job" else "Deployment")
+        (container,) = workload["spec"]["template"]["spec"]["containers"]
+        assert container["image"] == "shop-api"  # set once, by the overlays' kustomize images
+    if ("migrate", "job") in expected and ("beat", "worker") in expected:  # the synthetic one
+        worker = by_name["shop-api-worker"]["spec"]["template"]["spec"]["containers"][0]
+        assert worker["livenessProbe"]["exec"]["command"] == [
+            "python",
+            "-m",
+            "shop_api.worker",
+            "--ping",
+        ]
+        assert by_name["shop-api-migrate"]["spec"]["template"]["spec"]["containers"][0][
+            "command"
+        ] == ["flask", "--app", "shop_api.wsgi", "db", "upgrade"]
+
+
+def test_compose_wires_services_and_processes(project: Path) -> None:
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    backing = _record(project)
+    web = services["web"]
+    assert web["ports"] == ["127.0.0.1:8000:8000"]
+    for name, kind in _processes(project):
+        assert name in services
+        if kind == "job":
+            assert web["depends_on"][name] == {"condition": "service_completed_successfully"}
+            assert services[name]["restart"] == "no"
+        else:
+            assert "test" in services[name]["healthcheck"]
+    for name in ("postgres", "redis"):
+        if name in services:
+            assert web["depends_on"][name] == {"condition": "service_healthy"}
+            assert "healthcheck" in services[name]
+            assert ":" in services[name]["image"]
+            assert not services[name]["image"].endswith(":latest")
+    # The web container runs the server only: migrations are a separate one-shot service.
+    assert "command" not in web
+    assert "entrypoint" not in web
+    assert backing["project_name"] == "shop-api"
+    if "postgres" in services:
+        assert web["environment"]["DATABASE_URL"].endswith("@postgres:5432/app")
+    if "redis" in services:
+        urls = [v for k, v in web["environment"].items() if k != "DATABASE_URL"]
+        assert any(v.startswith("redis://redis:6379/") for v in urls)
+        assert not any("localhost" in v for v in urls)
+
+
+def test_no_secret_value_is_committed(project: Path) -> None:
+    dockerignore = (project / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert dockerignore[dockerignore.index("*") :][:1] == ["*"], "the context is an allowlist"
+    assert not any(line.lstrip("!").startswith(".env") for line in dockerignore)
+    for overlay in ("dev", "prod"):
+        folder = project / "deploy/k8s/overlays" / overlay
+        assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "secrets.env"
+        example = (folder / "secrets.env.example").read_text(encoding="utf-8")
+        values = [line.split("=", 1) for line in example.splitlines() if "=" in line]
+        assert values
+        assert all(value == "" for _, value in values)
+        assert not (folder / "secrets.env").exists()
+    config = (project / "deploy/k8s/base/config.env").read_text(encoding="utf-8")
+    assert "SECRET_KEY" not in config
+
+
+def test_dockerfile_essentials(project: Path) -> None:
+    text = (project / "Dockerfile").read_text(encoding="utf-8")
+    froms = [line for line in text.splitlines() if line.startswith("FROM ")]
+    assert len(froms) == 2
+    assert all("python:3.12-slim-bookworm" in line for line in froms)
+    assert "USER 10001:10001" in text
+    assert 'CMD ["gunicorn", "-c", "python:shop_api.gunicorn_conf", "shop_api.wsgi:app"]' in text
+    assert "PYTHONDONTWRITEBYTECODE=1" in text
+    assert "PYTHONUNBUFFERED=1" in text
+    assert "/livez" in text.split("HEALTHCHECK", 1)[1]
+    assert "pip install --no-cache-dir --no-deps ." in text  # not editable: no source needed
+
+
+def test_runtime_stage_installs_exactly_the_system_packages_needed(project: Path) -> None:
+    runtime = (project / "Dockerfile").read_text(encoding="utf-8").split(" AS runtime", 1)[1]
+    wanted = SYSTEM_PACKAGES[project]
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    # psycopg loads the system's libpq: an image that talks to PostgreSQL must carry it.
+    assert ("libpq5" in wanted) == ("postgres" in compose["services"])
+    installs = [line for line in runtime.splitlines() if "apt-get install" in line]
+    if not wanted:
+        assert "apt-get" not in runtime
+        return
+    (install,) = installs
+    named = install.split("--no-install-recommends", 1)[1].replace("\\", " ").split()
+    assert named == wanted
+    assert "rm -rf /var/lib/apt/lists/*" in runtime
