@@ -1,10 +1,32 @@
+"""Fixtures for every layer, and the rule that a test's folder is its layer and its marker."""
+
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from flaskforge._catalogue import load_catalogue
 from tests import e2e
+
+#: The folders of ``tests/``, cheapest first. Each test carries its folder's name as a marker,
+#: so ``-m "not e2e"`` and ``pytest tests/unit`` select the same way; pyproject.toml says what
+#: each proves and costs.
+LAYERS = ("unit", "render", "lifecycle", "pty", "e2e")
+_TESTS = Path(__file__).parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        layer = item.path.relative_to(_TESTS).parts[0]
+        if layer not in LAYERS:
+            raise pytest.UsageError(
+                f"{item.path.relative_to(_TESTS.parent)} is in no layer: put it in one of "
+                + ", ".join(f"tests/{name}/" for name in LAYERS)
+            )
+        item.add_marker(layer)
 
 
 @pytest.fixture

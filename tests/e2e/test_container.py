@@ -31,8 +31,6 @@ import yaml
 from flaskforge import create_project
 from flaskforge._catalogue import load_catalogue
 
-pytestmark = pytest.mark.e2e
-
 BASE_IMAGE = os.environ.get("FF_BASE_IMAGE", "docker.io/library/python:3.12-slim-bookworm")
 #: Megabytes an image may add on top of its base image.
 SIZE_BUDGET_MB = {"bare": 40, "everything": 90}

@@ -21,8 +21,6 @@ import pytest
 from flaskforge import load_catalogue
 from tests import e2e
 
-pytestmark = pytest.mark.e2e
-
 # Checks every selection gets: one implementation in the shared kit, collected here and
 # run on this module's ``installed`` projects.
 test_ruff_check_passes = e2e.ruff_check_passes

@@ -8,12 +8,8 @@ the document in-process. jwt joins the matrix when the catalogue has it.
 
 from __future__ import annotations
 
-import pytest
-
 from flaskforge import load_catalogue
 from tests import e2e
-
-pytestmark = pytest.mark.e2e
 
 # Checks every selection gets: one implementation in the shared kit, collected here and
 # run on this module's ``installed`` projects.

@@ -24,8 +24,6 @@ import pytest
 from flaskforge import create_project
 from tests import e2e
 
-pytestmark = pytest.mark.e2e
-
 SELECTIONS = ("bare", "everything")
 
 # Generated once per selection and installed once, for the whole module.

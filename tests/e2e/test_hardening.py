@@ -79,7 +79,6 @@ def bandit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin/bandit"
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("which", SELECTIONS)
 def test_bandit_finds_nothing_of_medium_or_high_severity(
     bandit: Path, which: str, tmp_path: Path
@@ -109,7 +108,6 @@ def test_bandit_finds_nothing_of_medium_or_high_severity(
 # Secrets ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.e2e
 def test_production_refuses_to_start_without_each_secret(service: e2e.InstalledProject) -> None:
     assert "SECRET_KEY" in service.secret_names
     complete = _secret_values(service)
@@ -182,7 +180,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.e2e
 def test_every_response_has_security_headers_and_errors_are_json(
     service: e2e.InstalledProject,
 ) -> None:
@@ -231,7 +228,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.e2e
 def test_hsts_only_in_production_over_https_or_behind_a_trusted_proxy(
     service: e2e.InstalledProject,
 ) -> None:
@@ -281,7 +277,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.mark.e2e
 def test_jwt_rejects_forged_and_expired_tokens_with_json_401(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
@@ -296,7 +291,6 @@ def test_jwt_rejects_forged_and_expired_tokens_with_json_401(
         assert answer["body"]["error"]["status"] == 401, (name, answer)
 
 
-@pytest.mark.e2e
 def test_the_generated_jwt_tests_pass(tmp_path_factory: pytest.TempPathFactory) -> None:
     service = _with("jwt", tmp_path_factory)
     output = service.run(
@@ -336,7 +330,6 @@ def test_api(case):
 """
 
 
-@pytest.mark.e2e
 def test_schemathesis_finds_no_5xx_and_no_answer_off_the_document(
     tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
 ) -> None:

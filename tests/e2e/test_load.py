@@ -37,8 +37,6 @@ import pytest
 
 from tests import e2e
 
-pytestmark = pytest.mark.e2e
-
 SECONDS = max(5, int(os.environ.get("FLASKFORGE_LOAD_SECONDS", "30")))
 CONNECTIONS = 64
 WORKERS = 2

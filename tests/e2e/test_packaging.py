@@ -12,7 +12,6 @@ from flaskforge._catalogue import templates_root
 from tests import e2e
 from tests.helpers import uv_command
 
-pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -63,20 +63,17 @@ def _render_overlays(project: Path) -> dict[str, list[dict[str, Any]]]:
     return rendered
 
 
-@pytest.mark.e2e
 def test_hadolint(project: Path) -> None:
     result = _run([_tool("hadolint"), "--failure-threshold", "warning", "Dockerfile"], project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.e2e
 def test_compose_matches_the_compose_spec(project: Path) -> None:
     checker = _tool("check-jsonschema")
     result = _run([checker, "--builtin-schema", "vendor.compose-spec", "compose.yaml"], project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.e2e
 def test_ci_workflows_match_the_github_actions_schema(project: Path) -> None:
     # The base's ci.yml and each target's own workflow, checked against GitHub's schema.
     workflows = sorted(str(p) for p in (project / ".github/workflows").glob("*.yml"))
@@ -86,7 +83,6 @@ def test_ci_workflows_match_the_github_actions_schema(project: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.e2e
 def test_overlays_render_and_validate_strictly(project: Path) -> None:
     import kubernetes_validate
 
@@ -109,7 +105,6 @@ def test_overlays_render_and_validate_strictly(project: Path) -> None:
                 kubernetes_validate.validate(doc, version, strict=True)
 
 
-@pytest.mark.e2e
 def test_overlay_references_resolve(project: Path) -> None:
     for overlay, docs in _render_overlays(project).items():
         names = {(d["kind"], d["metadata"]["name"]) for d in docs}
@@ -129,7 +124,6 @@ def test_overlay_references_resolve(project: Path) -> None:
         assert images == {"registry.example.com/shop-api:0.1.0"}, overlay
 
 
-@pytest.mark.e2e
 def test_checkov_finds_nothing(project: Path, tmp_path: Path) -> None:
     checkov = os.environ.get("CHECKOV")
     assert checkov, "set CHECKOV to the checkov executable (installed in its own virtualenv)"

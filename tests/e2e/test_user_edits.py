@@ -16,7 +16,6 @@ def edited_project(tmp_path: Path) -> Path:
     return user_edits.edited_project(tmp_path)
 
 
-@pytest.mark.e2e
 def test_an_edited_and_grown_project_still_passes_its_checks(
     edited_project: Path, tmp_path: Path
 ) -> None:

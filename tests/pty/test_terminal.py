@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 import pexpect
-import pytest
-
-pytestmark = pytest.mark.pty
 
 
 def _spawn(*args: str) -> pexpect.spawn:
