@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flaskforge._catalogue import Catalogue
-from flaskforge._naming import ProjectName
+from flaskforge._naming import ProjectName, dns_label
 from flaskforge._selection import Selection
 
 #: Oldest Python the generated service supports, and the one its container image runs.
@@ -47,6 +47,8 @@ def template_context(
             "kind": p.kind,
             "command": [arg.replace("{package}", name.package) for arg in p.command],
             "healthcheck": [arg.replace("{package}", name.package) for arg in p.healthcheck],
+            # The name of its Kubernetes objects: the project's, then its own, within 63 characters.
+            "deploy_name": dns_label(name.project, p.name),
             "component": c.name,
         }
         for c in components
@@ -55,6 +57,8 @@ def template_context(
     return {
         "project_name": name.project,
         "package_name": name.package,
+        # Kubernetes names, label values, the image and the compose project: a DNS-1123 label.
+        "deploy_name": name.deploy,
         "description": description,
         "flaskforge_version": flaskforge_version,
         "extensions": list(selection.extensions),

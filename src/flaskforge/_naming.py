@@ -15,6 +15,8 @@ from flaskforge.errors import InvalidProjectName
 
 _ALLOWED = re.compile(r"[A-Za-z0-9_-]+")
 _MAX_LENGTH = 64
+#: The longest DNS-1123 label (a Kubernetes namespace, Service or Job name, a label value).
+DNS_LABEL_MAX = 63
 
 # Packages every generated service imports at runtime or in its tests. A project package with
 # one of these names would shadow the real library on sys.path and break the service in
@@ -50,6 +52,14 @@ class ProjectName:
 
     project: str
     package: str
+
+    @property
+    def deploy(self) -> str:
+        """The name of deployed things: Kubernetes objects, labels, image, compose project.
+
+        A DNS-1123 label (see :func:`dns_label`): ``My_Service`` deploys as ``my-service``.
+        """
+        return dns_label(self.project)
 
 
 def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectName:
@@ -94,6 +104,20 @@ def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectNam
             f"try '{name}-service'",
         )
     return ProjectName(project=name, package=package)
+
+
+def dns_label(project: str, suffix: str = "") -> str:
+    """``project`` (a valid project name) as a DNS-1123 label, with ``-suffix`` if given.
+
+    Kubernetes names its namespaces, Services and Jobs, and caps its label values, this way:
+    lower-case letters, digits and ``-``, starting and ending with a letter or digit, at most 63
+    characters. A project name already starts with a letter and uses only letters, digits,
+    ``-`` and ``_``; it is lower-cased, ``_`` becomes ``-``, and it is cut short enough for the
+    suffix to fit, without a trailing ``-``. The same name always gives the same label.
+    """
+    room = DNS_LABEL_MAX - (len(suffix) + 1 if suffix else 0)
+    label = project.lower().replace("_", "-")[:room].rstrip("-")
+    return f"{label}-{suffix}" if suffix else label
 
 
 def _import_name(requirement_name: str) -> str:

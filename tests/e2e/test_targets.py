@@ -124,6 +124,20 @@ def test_overlay_references_resolve(project: Path) -> None:
         assert images == {"registry.example.com/shop-api:0.1.0"}, overlay
 
 
+def test_checkov_passes_on_deploy_as_committed(project: Path) -> None:
+    # Exactly what a user types in CI: the raw folder, no flags, no rendering first.
+    checkov = os.environ.get("CHECKOV")
+    assert checkov, "set CHECKOV to the checkov executable (installed in its own virtualenv)"
+    result = _run([checkov, "-d", "deploy"], project)
+    summary = [line for line in result.stdout.splitlines() if line.startswith("Passed checks:")]
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "kubernetes scan results" in result.stdout
+    assert "kustomize scan results" in result.stdout
+    assert summary
+    assert all(", Failed checks: 0," in line for line in summary), summary
+    assert all(int(line.split()[2].rstrip(",")) > 0 for line in summary), summary
+
+
 def test_checkov_finds_nothing(project: Path, tmp_path: Path) -> None:
     checkov = os.environ.get("CHECKOV")
     assert checkov, "set CHECKOV to the checkov executable (installed in its own virtualenv)"

@@ -93,7 +93,7 @@ def test_each_process_becomes_a_job_or_a_worker_deployment(project: Path) -> Non
         workload = by_name[f"shop-api-{name}"]
         assert workload["kind"] == ("Job" if kind == "job" else "Deployment")
         (container,) = workload["spec"]["template"]["spec"]["containers"]
-        assert container["image"] == "shop-api"  # set once, by the overlays' kustomize images
+        assert container["image"] == "shop-api:0.1.0"  # a placeholder the overlays replace
     if ("migrate", "job") in expected and ("beat", "worker") in expected:  # the synthetic one
         worker = by_name["shop-api-worker"]["spec"]["template"]["spec"]["containers"][0]
         assert worker["livenessProbe"]["exec"]["command"] == [
@@ -152,6 +152,29 @@ def test_no_secret_value_is_committed(project: Path) -> None:
         assert not (folder / "secrets.env").exists()
     config = (project / "deploy/k8s/base/config.env").read_text(encoding="utf-8")
     assert "SECRET_KEY" not in config
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_config_env_files_never_repeat_a_default(project: Path) -> None:
+    # A default written into a ConfigMap would silently override a later change in config.py.
+    defaults = {
+        s.name: s.default
+        for c in (load_catalogue().base, *load_catalogue().extensions, *load_catalogue().services)
+        for s in c.settings
+    }
+    k8s = project / "deploy/k8s"
+    assert _env_file(k8s / "base/config.env") == {}
+    dev = _env_file(k8s / "overlays/dev/config.env")
+    prod = _env_file(k8s / "overlays/prod/config.env")
+    assert dev
+    assert all(value != defaults[name] for name, value in dev.items()), dev
+    # The one deliberate repeat, explained in the file: production whatever the default becomes.
+    assert prod == {"APP_ENV": "production"}
+    assert "whatever the default becomes" in (k8s / "overlays/prod/config.env").read_text()
 
 
 def test_dockerfile_essentials(project: Path) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flaskforge._naming import parse_project_name
+from flaskforge._naming import DNS_LABEL_MAX, dns_label, parse_project_name
 from flaskforge.errors import InvalidProjectName, UsageError
 
 
@@ -56,3 +56,23 @@ def test_invalid_names_are_refused_with_the_reason(name: str, reason: str) -> No
 def test_reserved_dependency_names_are_refused() -> None:
     with pytest.raises(InvalidProjectName, match="shadow"):
         parse_project_name("flask-caching", reserved=["Flask-Caching"])
+
+
+@pytest.mark.parametrize(
+    ("name", "deploy"),
+    [
+        ("orders", "orders"),
+        ("My_Service", "my-service"),
+        ("A" + "b" * 61 + "_c", "a" + "b" * 61),
+        ("a" * 64, "a" * 63),
+    ],
+)
+def test_the_deployment_name_is_the_project_name_as_a_dns_label(name: str, deploy: str) -> None:
+    assert parse_project_name(name).deploy == deploy
+
+
+def test_suffixed_names_fit_and_never_end_in_a_dash() -> None:
+    name = "Q" * 54 + "_" + "r" * 9
+    assert dns_label(name, "migrate") == "q" * 54 + "-migrate"
+    assert len(dns_label(name, "worker")) <= DNS_LABEL_MAX
+    assert dns_label("orders", "worker") == "orders-worker"
