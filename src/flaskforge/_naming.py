@@ -1,4 +1,5 @@
-"""Turn the NAME a user typed into a directory name and an importable package name.
+"""Check what a user typed: the NAME (a directory, a package and a deployment name) and the
+one-line description.
 
 Pure functions: no disk, no output. Everything here runs before anything is written.
 """
@@ -8,10 +9,11 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flaskforge.errors import InvalidProjectName
+from flaskforge.errors import InvalidDescription, InvalidProjectName
 
 _ALLOWED = re.compile(r"[A-Za-z0-9_-]+")
 _MAX_LENGTH = 64
@@ -104,6 +106,24 @@ def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectNam
             f"try '{name}-service'",
         )
     return ProjectName(project=name, package=package)
+
+
+def parse_description(text: str) -> str:
+    """Check a description and return it on one line, runs of spaces made single.
+
+    Every character must be printable, or a space (any width of space: U+00A0 too). Control
+    characters (tab, newline, ESC, DEL), format characters (such as bidirectional overrides),
+    lone surrogates (what a command line's undecodable bytes become) and unassigned or
+    private-use code points are refused: they have no place in a README or package metadata,
+    and some cannot be written as TOML or UTF-8 at all.
+
+    Raises:
+        InvalidDescription: naming the first such character and its position.
+    """
+    for position, character in enumerate(text):
+        if not (character.isprintable() or unicodedata.category(character) == "Zs"):
+            raise InvalidDescription(character, position)
+    return " ".join(text.split())
 
 
 def dns_label(project: str, suffix: str = "") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from flaskforge import __version__
 from flaskforge._catalogue import Catalogue, load_catalogue
 from flaskforge._context import template_context
-from flaskforge._naming import ProjectName, parse_project_name
+from flaskforge._naming import ProjectName, parse_description, parse_project_name
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
 from flaskforge._selection import Selection, resolve
@@ -64,7 +65,7 @@ def plan_project(
     catalogue = catalogue or load_catalogue()
     project_name, destination = check_destination(name, output_dir, catalogue)
     selection = resolve(catalogue, extensions=extensions, targets=targets)
-    description = DEFAULT_DESCRIPTION if description is None else " ".join(description.split())
+    description = DEFAULT_DESCRIPTION if description is None else parse_description(description)
     record = ProjectRecord(
         flaskforge_version=__version__,
         project_name=project_name.project,
@@ -162,6 +163,12 @@ def check_destination(
 
 
 def _check_destination(output_dir: Path, project: str) -> Path:
+    text = str(output_dir)
+    # Control characters would reach the terminal raw in every message naming the folder;
+    # lone surrogates (undecodable bytes) cannot be printed at all.
+    for character in text:
+        if unicodedata.category(character) in ("Cc", "Cs"):
+            raise InvalidOutputDir(text, f"holds the unprintable character U+{ord(character):04X}")
     for candidate in (output_dir, *output_dir.parents):
         if candidate.exists():
             if not candidate.is_dir():

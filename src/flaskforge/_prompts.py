@@ -14,13 +14,24 @@ from typing import Any
 import questionary
 
 from flaskforge._catalogue import Component
-from flaskforge.errors import Aborted
+from flaskforge._naming import parse_description
+from flaskforge.errors import Aborted, InvalidDescription
 
 
 def ask_description(default: str, **io: Any) -> str:
-    """A one-line description of the service."""
-    answer = _ask(questionary.text("Describe the service in one line:", default=default, **io))
-    return str(answer).strip() or default
+    """A one-line description of the service; unprintable characters are refused as typed."""
+    question = questionary.text(
+        "Describe the service in one line:", default=default, validate=_printable, **io
+    )
+    return str(_ask(question)).strip() or default
+
+
+def _printable(text: str) -> bool | str:
+    try:
+        parse_description(text)
+    except InvalidDescription as error:
+        return str(error)
+    return True
 
 
 def ask_components(

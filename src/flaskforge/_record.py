@@ -6,12 +6,22 @@ holds no timestamp, so that the same answers always give the same bytes.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 RECORD_FILE = ".flaskforge.toml"
+
+# TOML's short escapes; every other control character is written as \uXXXX.
+_TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 @dataclass(frozen=True)
@@ -26,23 +36,41 @@ class ProjectRecord:
     targets: tuple[str, ...]
 
 
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string: quotes, backslashes and control characters escaped.
+
+    JSON's escapes are not enough: JSON leaves DEL raw (TOML forbids it) and, asked for ASCII,
+    writes characters beyond U+FFFF as surrogate pairs (TOML forbids those).
+
+    Raises:
+        ValueError: ``value`` holds a lone surrogate, which no TOML (or UTF-8) can hold.
+    """
+    escaped = []
+    for character in value:
+        if character in _TOML_ESCAPES:
+            escaped.append(_TOML_ESCAPES[character])
+        elif ord(character) < 0x20 or ord(character) == 0x7F:
+            escaped.append(f"\\u{ord(character):04X}")
+        elif 0xD800 <= ord(character) <= 0xDFFF:
+            raise ValueError(f"U+{ord(character):04X} is a lone surrogate, not a character")
+        else:
+            escaped.append(character)
+    return '"' + "".join(escaped) + '"'
+
+
 def dump_record(record: ProjectRecord) -> str:
     """The TOML text of ``record``, byte-for-byte stable."""
 
-    def string(value: str) -> str:
-        # JSON string escapes are a subset of TOML basic-string escapes.
-        return json.dumps(value, ensure_ascii=False)
-
     def strings(values: tuple[str, ...]) -> str:
-        return "[" + ", ".join(string(v) for v in values) + "]"
+        return "[" + ", ".join(toml_string(v) for v in values) + "]"
 
     return (
         "# Written by flaskforge. `flaskforge add-extension` reads it: keep it in version control\n"
         "# and do not edit it by hand.\n"
-        f"flaskforge_version = {string(record.flaskforge_version)}\n"
-        f"project_name = {string(record.project_name)}\n"
-        f"package_name = {string(record.package_name)}\n"
-        f"description = {string(record.description)}\n"
+        f"flaskforge_version = {toml_string(record.flaskforge_version)}\n"
+        f"project_name = {toml_string(record.project_name)}\n"
+        f"package_name = {toml_string(record.package_name)}\n"
+        f"description = {toml_string(record.description)}\n"
         f"extensions = {strings(record.extensions)}\n"
         f"targets = {strings(record.targets)}\n"
     )

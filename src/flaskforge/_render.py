@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from flaskforge._catalogue import Component
+from flaskforge._record import toml_string
 from flaskforge.errors import RenderError
 
 TEMPLATE_SUFFIX = ".jinja"
@@ -35,13 +36,17 @@ class RenderedFile:
 @cache
 def _environment() -> jinja2.Environment:
     # Autoescape stays off: we generate Python, TOML, YAML and Markdown, not HTML.
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
     )
+    # A user's text in a TOML file: `tojson` would write an emoji as a surrogate pair, which
+    # TOML refuses.
+    environment.filters["toml"] = toml_string
+    return environment
 
 
 def render_components(

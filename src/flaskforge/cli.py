@@ -121,11 +121,15 @@ def new(
       flaskforge new orders -e none -t none --description "Order service" --no-git
     """
     from flaskforge._catalogue import load_catalogue
+    from flaskforge._naming import parse_description
     from flaskforge._project import DEFAULT_DESCRIPTION, check_destination, create_project
 
     catalogue = load_catalogue()
-    # Validate the name and destination before asking anything, so a typo costs no prompts.
+    # Validate the name, destination and description before asking anything, so a typo costs
+    # no prompts.
     check_destination(name, output_dir, catalogue)
+    if description is not None:
+        parse_description(description)
     chosen_extensions: Sequence[str] | None = list(extensions) or None
     chosen_targets: Sequence[str] | None = list(targets) or None
     if not defaults:

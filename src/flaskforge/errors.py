@@ -32,6 +32,18 @@ class InvalidProjectName(UsageError, ValueError):
         super().__init__(f"Invalid project name {name!r}: {reason}.")
 
 
+class InvalidDescription(UsageError, ValueError):
+    """Raised when a description holds a character that is not printable text on one line."""
+
+    def __init__(self, character: str, position: int) -> None:
+        self.character = character
+        self.position = position
+        super().__init__(
+            f"Invalid description: character {position + 1} is U+{ord(character):04X}, which is"
+            " not printable text on one line. Use letters, digits, punctuation and spaces only."
+        )
+
+
 class DestinationExists(UsageError, FileExistsError):
     """Raised when the destination of a new project exists and is not an empty directory."""
 

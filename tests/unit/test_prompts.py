@@ -90,6 +90,13 @@ def test_declining_the_requirement_asks_again(catalogue, keys) -> None:
     assert extensions == ["caching"]
 
 
+def test_an_unprintable_description_is_refused_as_typed(catalogue, keys) -> None:
+    # A right-to-left override, pasted: Enter is refused with the reason, then it is erased.
+    typed = CLEAR_LINE + "Orders\u202e API" + ENTER + CLEAR_LINE + "Orders API" + ENTER
+    result = _run(catalogue, keys, typed + ENTER + ENTER)
+    assert result == ("Orders API", ["caching"], ["docker"])
+
+
 def test_questions_answered_by_flags_are_not_asked(catalogue, keys) -> None:
     # Only the target question remains; a single Enter answers it.
     result = _run(catalogue, keys, ENTER, description="Given", extensions=["none"])
