@@ -3,23 +3,42 @@
 Each component is one folder under ``templates/``: a ``manifest.toml`` that says what it is and
 what it brings, beside a ``files/`` tree with the template files it adds. Nothing else in
 flaskforge knows about a particular extension, so an extension is added by adding a folder.
+
+Three modules, one job each: ``_components.py`` is the model (and so the list of manifest
+keys), ``_manifest.py`` reads one component's manifest, and this module loads the whole
+catalogue and checks what no single manifest can (references, cycles, clashes).
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
 
+from flaskforge._components import (
+    PROCESS_KINDS,
+    SETTING_TYPES,
+    Catalogue,
+    Component,
+    Kind,
+    Process,
+    Setting,
+)
+from flaskforge._manifest import read_component
 from flaskforge.errors import CatalogueError
 
-Kind = Literal["base", "service", "extension", "target"]
-
-#: How a generated service may parse a setting's text ("list" is comma-separated).
-SETTING_TYPES = ("str", "int", "float", "bool", "list")
+# The model, importable from here as before.
+__all__ = [
+    "PROCESS_KINDS",
+    "SETTING_TYPES",
+    "Catalogue",
+    "Component",
+    "Kind",
+    "Process",
+    "Setting",
+    "check_catalogue",
+    "load_catalogue",
+    "templates_root",
+]
 
 # Services are backing services (PostgreSQL, Redis) that extensions ask for by name: each
 # declares, once, the settings that reach it, which every extension needing it then shares.
@@ -28,103 +47,6 @@ _KIND_FOLDERS: dict[str, Kind] = {
     "extensions": "extension",
     "targets": "target",
 }
-_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
-_COMPONENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
-_PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A-Za-z.+-]*")
-# Debian's rule for package names; the name lands in a Dockerfile's shell line, so nothing else.
-_SYSTEM_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One environment variable the generated service reads.
-
-    Attributes:
-        name: the variable, in upper snake case.
-        default: the value used when the variable is unset ("" for secrets: they have none).
-        help: one line for ``.env.example`` and the generated README.
-        secret: whether it goes in a Kubernetes Secret instead of a ConfigMap.
-        example: the value ``.env.example`` suggests for local development (the default if
-            not given).
-        type: how the service parses it: one of ``SETTING_TYPES``.
-        required_unless: for a secret, another setting of the same component whose value makes
-            this one optional in production (``JWT_SECRET_KEY`` is not needed by a service that
-            only verifies tokens with ``JWT_PUBLIC_KEY``).
-    """
-
-    name: str
-    default: str
-    help: str
-    secret: bool = False
-    example: str = ""
-    type: str = "str"
-    required_unless: str = ""
-
-
-@dataclass(frozen=True)
-class Process:
-    """A process an extension runs beside the web server, such as a worker or a one-shot job.
-
-    Attributes:
-        name: short name (``worker``, ``migrate``); compose service and Kubernetes object suffix.
-        kind: ``worker`` (long-running, scaled like the web server) or ``job`` (runs once to
-            completion before the web server starts, such as database migrations).
-        command: the argument vector; ``{package}`` stands for the Python package name.
-        healthcheck: for workers, an argument vector that exits 0 when the worker is healthy.
-    """
-
-    name: str
-    kind: str
-    command: tuple[str, ...]
-    healthcheck: tuple[str, ...] = ()
-
-
-PROCESS_KINDS = ("worker", "job")
-
-
-@dataclass(frozen=True)
-class Component:
-    """The base service, an extension or a deployment target, as declared in its manifest."""
-
-    kind: Kind
-    name: str
-    summary: str
-    files: Path
-    requires: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    services: tuple[str, ...] = ()
-    dependencies: tuple[str, ...] = ()
-    dev_dependencies: tuple[str, ...] = ()
-    settings: tuple[Setting, ...] = ()
-    recommended: bool = False
-    next_steps: tuple[str, ...] = ()
-    processes: tuple[Process, ...] = ()
-    system_packages: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """Everything flaskforge can generate. Extensions and targets are sorted by name."""
-
-    base: Component
-    extensions: tuple[Component, ...]
-    targets: tuple[Component, ...]
-    root: Path = field(compare=False)
-    services: tuple[Component, ...] = ()
-
-    def of_kind(self, kind: Kind) -> tuple[Component, ...]:
-        """The services, the extensions or the targets."""
-        if kind == "service":
-            return self.services
-        return self.extensions if kind == "extension" else self.targets
-
-    def get(self, kind: Kind, name: str) -> Component:
-        """The extension or target called ``name``; KeyError when there is none."""
-        for component in self.of_kind(kind):
-            if component.name == name:
-                return component
-        raise KeyError(name)
 
 
 def templates_root() -> Path:
@@ -146,7 +68,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     """
     root = root or templates_root()
     problems: list[str] = []
-    base = _read_component(root / "base", "base", problems)
+    base = read_component(root / "base", "base", problems)
     groups: dict[Kind, list[Component]] = {"service": [], "extension": [], "target": []}
     for folder, kind in _KIND_FOLDERS.items():
         parent = root / folder
@@ -154,7 +76,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             continue
         for child in sorted(parent.iterdir()):
             if child.is_dir() and not child.name.startswith((".", "_")):
-                component = _read_component(child, kind, problems)
+                component = read_component(child, kind, problems)
                 if component is not None:
                     groups[kind].append(component)
     if base is None:
@@ -264,164 +186,3 @@ def _template_paths(files: Path) -> list[str]:
         for p in files.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts
     )
-
-
-def _read_component(folder: Path, kind: Kind, problems: list[str]) -> Component | None:
-    manifest = folder / "manifest.toml"
-    try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        problems.append(f"cannot read {manifest}: {error}")
-        return None
-    where = f"{kind} {folder.name!r}"
-    reader = _ManifestReader(data, where, problems)
-    name = reader.text("name")
-    if name != folder.name:
-        problems.append(f"{where}: name {name!r} differs from its folder name")
-    if kind != "base" and not _COMPONENT_NAME.fullmatch(name):
-        problems.append(f"{where}: name must be lower case letters, digits and '-'")
-    services = reader.texts("services")
-    dependencies = reader.texts("dependencies")
-    dev_dependencies = reader.texts("dev_dependencies")
-    for requirement in (*dependencies, *dev_dependencies):
-        if not _PINNED.fullmatch(requirement):
-            problems.append(f"{where}: dependency {requirement!r} is not pinned with '=='")
-    system_packages = reader.texts("system_packages")
-    for package in system_packages:
-        if not _SYSTEM_PACKAGE.fullmatch(package):
-            problems.append(f"{where}: system package {package!r} is not a Debian package name")
-    settings = []
-    for index, raw in enumerate(reader.tables("settings")):
-        item = _ManifestReader(raw, f"{where} setting #{index + 1}", problems)
-        setting = Setting(
-            name=item.text("name"),
-            default=item.text("default", ""),
-            help=item.text("help"),
-            secret=item.flag("secret"),
-            example=item.text("example", item.text("default", "")),
-            type=item.text("type", "str"),
-            required_unless=item.text("required_unless", ""),
-        )
-        item.reject_unknown()
-        if setting.type not in SETTING_TYPES:
-            problems.append(f"{where}: setting {setting.name} has unknown type {setting.type!r}")
-        if not _SETTING_NAME.fullmatch(setting.name):
-            problems.append(f"{where}: setting {setting.name!r} is not UPPER_SNAKE_CASE")
-        if setting.secret and setting.default:
-            problems.append(f"{where}: secret setting {setting.name} must not have a default")
-        settings.append(setting)
-    names = {setting.name for setting in settings}
-    for setting in settings:
-        if not setting.required_unless:
-            continue
-        if not setting.secret:
-            problems.append(
-                f"{where}: setting {setting.name} has required_unless but is not secret"
-                " (only secrets are required)"
-            )
-        if setting.required_unless not in names - {setting.name}:
-            problems.append(
-                f"{where}: setting {setting.name} is required_unless"
-                f" {setting.required_unless!r}, which is not another setting of {name!r}"
-            )
-    processes = []
-    for index, raw in enumerate(reader.tables("processes")):
-        item = _ManifestReader(raw, f"{where} process #{index + 1}", problems)
-        process = Process(
-            name=item.text("name"),
-            kind=item.text("kind"),
-            command=item.texts("command"),
-            healthcheck=item.texts("healthcheck"),
-        )
-        if process.kind not in PROCESS_KINDS:
-            problems.append(f"{where}: process {process.name!r} has unknown kind {process.kind!r}")
-        if not process.command:
-            problems.append(f"{where}: process {process.name!r} has no command")
-        item.reject_unknown()
-        processes.append(process)
-    reader.reject_unknown()
-    return Component(
-        kind=kind,
-        name=name,
-        summary=reader.text("summary"),
-        files=folder / "files",
-        requires=reader.texts("requires"),
-        conflicts=reader.texts("conflicts"),
-        aliases=reader.texts("aliases"),
-        services=services,
-        dependencies=dependencies,
-        dev_dependencies=dev_dependencies,
-        settings=tuple(settings),
-        recommended=reader.flag("recommended"),
-        next_steps=reader.texts("next_steps"),
-        processes=tuple(processes),
-        system_packages=system_packages,
-    )
-
-
-class _ManifestReader:
-    """Typed access to one manifest table that records problems instead of raising."""
-
-    _KNOWN = frozenset(
-        {
-            "name",
-            "summary",
-            "requires",
-            "conflicts",
-            "aliases",
-            "services",
-            "dependencies",
-            "dev_dependencies",
-            "system_packages",
-            "settings",
-            "recommended",
-            "next_steps",
-            "default",
-            "help",
-            "secret",
-            "example",
-            "type",
-            "required_unless",
-            "processes",
-            "kind",
-            "command",
-            "healthcheck",
-        }
-    )
-
-    def __init__(self, data: dict[str, Any], where: str, problems: list[str]) -> None:
-        self._data = data
-        self._where = where
-        self._problems = problems
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self._data.get(key, default)
-        if not isinstance(value, str):
-            self._problems.append(f"{self._where}: {key!r} must be a string")
-            return ""
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self._data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._problems.append(f"{self._where}: {key!r} must be a list of strings")
-            return ()
-        return tuple(value)
-
-    def flag(self, key: str) -> bool:
-        value = self._data.get(key, False)
-        if not isinstance(value, bool):
-            self._problems.append(f"{self._where}: {key!r} must be true or false")
-            return False
-        return value
-
-    def tables(self, key: str) -> list[dict[str, Any]]:
-        value = self._data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self._problems.append(f"{self._where}: {key!r} must be an array of tables")
-            return []
-        return value
-
-    def reject_unknown(self) -> None:
-        for key in sorted(set(self._data) - self._KNOWN):
-            self._problems.append(f"{self._where}: unknown key {key!r}")

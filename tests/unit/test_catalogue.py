@@ -16,7 +16,7 @@ from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
 from flaskforge._selection import Selection, resolve
 from flaskforge.errors import CatalogueError
-from tests.helpers import extension, make_catalogue
+from tests.helpers import BASE_MANIFEST, extension, make_catalogue
 
 # --- the shipped catalogue -------------------------------------------------------------------
 
@@ -284,3 +284,162 @@ def test_combinations_of_the_shipped_catalogue_resolve() -> None:
             continue
         assert set(pair) <= set(selection.extensions)
         assert isinstance(selection, Selection)
+
+
+# --- each table against the keys of its own shape --------------------------------------------
+
+
+def _problem_list(tmp_path: Path, files: dict[str, str]) -> tuple[str, ...]:
+    with pytest.raises(CatalogueError) as caught:
+        make_catalogue(tmp_path, files)
+    return caught.value.problems
+
+
+_SETTING = '[[settings]]\nname = "X"\nhelp = "h"\n'
+_PROCESS = '[[processes]]\nname = "w"\nkind = "worker"\ncommand = ["run"]\n'
+#: A value for each key, by the table it belongs in and where that table is.
+_KEYS = {
+    ("", "at the top level"): {
+        "summary": '"s"',
+        "requires": '["b"]',
+        "conflicts": '["b"]',
+        "services": '["redis"]',
+        "recommended": "true",
+        "dependencies": '["x==1"]',
+        "next_steps": '["go"]',
+    },
+    (_SETTING, "in [[settings]]"): {
+        "help": '"h"',
+        "default": '"1"',
+        "secret": "true",
+        "example": '"e"',
+        "type": '"int"',
+        "required_unless": '"Y"',
+    },
+    (_PROCESS, "in [[processes]]"): {
+        "kind": '"job"',
+        "command": '["run"]',
+        "healthcheck": '["ok"]',
+    },
+}
+_WHERE = {
+    "": "extension 'a'",
+    _SETTING: "extension 'a' setting #1",
+    _PROCESS: "extension 'a' process #1",
+}
+
+
+def _misplaced_keys() -> list:
+    """Every key of each shape written in a table of each other shape, one at a time."""
+    cases = []
+    for (home, place), keys in _KEYS.items():
+        for table in (other for other, _ in _KEYS if other != home):
+            for key, value in keys.items():
+                manifest = f"{key} = {value}\n" if table == "" else f"{table}{key} = {value}\n"
+                expected = f"{_WHERE[table]}: unknown key {key!r} (it belongs {place})"
+                shape = {"": "top", _SETTING: "setting", _PROCESS: "process"}[table]
+                cases.append(pytest.param(manifest, expected, id=f"{key}-in-{shape}"))
+    return cases
+
+
+@pytest.mark.parametrize(("manifest", "expected"), _misplaced_keys())
+def test_a_key_in_the_wrong_table_is_refused_with_its_place(
+    tmp_path: Path, manifest: str, expected: str
+) -> None:
+    files = {"extensions/a/manifest.toml": extension("a") + manifest}
+    assert _problem_list(tmp_path, files) == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "expected"),
+    [
+        pytest.param(
+            'dependancies = ["x==1"]\n',
+            "extension 'a': unknown key 'dependancies' (did you mean 'dependencies'?)",
+            id="misspelt",
+        ),
+        pytest.param('colour = "red"\n', "extension 'a': unknown key 'colour'", id="unknown"),
+        pytest.param(
+            'requires = "b"\n', "extension 'a': 'requires' must be a list of strings", id="text"
+        ),
+        pytest.param(
+            'recommended = "yes"\n', "extension 'a': 'recommended' must be true or false", id="flag"
+        ),
+        pytest.param(
+            'settings = "X"\n', "extension 'a': 'settings' must be an array of tables", id="tables"
+        ),
+        pytest.param(
+            '[[settings]]\nname = "X"\n',
+            "extension 'a' setting #1: 'help' is missing",
+            id="setting-without-help",
+        ),
+        pytest.param(
+            _SETTING + 'secret = "yes"\n',
+            "extension 'a' setting #1: 'secret' must be true or false",
+            id="setting-secret-text",
+        ),
+        pytest.param(
+            '[[processes]]\nname = "w"\nkind = "job"\ncommand = "run"\n',
+            "extension 'a' process #1: 'command' must be a list of strings",
+            id="process-command-text",
+        ),
+    ],
+)
+def test_a_misspelt_missing_or_mistyped_key_is_refused(
+    tmp_path: Path, manifest: str, expected: str
+) -> None:
+    files = {"extensions/a/manifest.toml": extension("a") + manifest}
+    assert expected in _problem_list(tmp_path, files)
+
+
+#: The keys only the components a user chooses (extensions, targets) may have.
+_CHOSEN_ONLY = {
+    "requires": '["b"]',
+    "conflicts": '["b"]',
+    "aliases": '["another-name"]',
+    "services": '["redis"]',
+    "recommended": "true",
+}
+
+
+@pytest.mark.parametrize("key", sorted(_CHOSEN_ONLY))
+@pytest.mark.parametrize("kind", ["base", "service"])
+def test_the_base_and_services_refuse_the_keys_of_chosen_components(
+    tmp_path: Path, kind: str, key: str
+) -> None:
+    line = f"{key} = {_CHOSEN_ONLY[key]}\n"
+    files = {"extensions/b/manifest.toml": extension("b", services=["redis"])}
+    files["services/redis/manifest.toml"] = extension("redis")
+    if kind == "base":
+        files["base/manifest.toml"] = line + BASE_MANIFEST
+    else:
+        files["services/redis/manifest.toml"] += line
+    where = "base 'base'" if kind == "base" else "service 'redis'"
+    expected = f"{where}: {key!r} is only for extensions and targets"
+    assert _problem_list(tmp_path, files) == (expected,)
+
+
+@pytest.mark.parametrize("key", sorted(_CHOSEN_ONLY))
+@pytest.mark.parametrize("kind", ["extension", "target"])
+def test_extensions_and_targets_take_the_keys_of_chosen_components(
+    tmp_path: Path, kind: str, key: str
+) -> None:
+    folder = f"{kind}s"
+    files = {
+        f"{folder}/a/manifest.toml": extension("a") + f"{key} = {_CHOSEN_ONLY[key]}\n",
+        f"{folder}/b/manifest.toml": extension("b", conflicts=["a"] if key == "conflicts" else []),
+        "services/redis/manifest.toml": extension("redis"),
+    }
+    component = make_catalogue(tmp_path, files).get(kind, "a")  # type: ignore[arg-type]
+    assert getattr(component, key) not in ((), False)
+
+
+def test_of_kind_gives_each_kind_its_own_components() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.of_kind("base") == (catalogue.base,)
+    assert catalogue.of_kind("service") == catalogue.services
+    assert catalogue.of_kind("extension") == catalogue.extensions
+    assert catalogue.of_kind("target") == catalogue.targets
+    assert catalogue.get("base", "base") is catalogue.base
+    with pytest.raises(KeyError):
+        catalogue.get("base", catalogue.targets[0].name)

@@ -1,0 +1,139 @@
+"""What the catalogue is made of: components, their settings and their processes.
+
+Every field of ``Component``, ``Setting`` and ``Process`` is a key of the same name in a
+manifest (``templates/<kind>/<name>/manifest.toml``), except the fields marked ``NOT_A_KEY``;
+``_manifest.py`` reads each table against the fields of its class, so a manifest key is added by
+adding a field here (and a line in ``docs/templates.md``). A field without a default is a key
+every manifest must have; a field marked ``CHOSEN_ONLY`` is only for extensions and targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["base", "service", "extension", "target"]
+
+#: How a generated service may parse a setting's text ("list" is comma-separated).
+SETTING_TYPES = ("str", "int", "float", "bool", "list")
+
+#: What a process may be: long-running beside the web server, or run once before it starts.
+PROCESS_KINDS = ("worker", "job")
+
+#: Field metadata: set by flaskforge, never written in a manifest.
+NOT_A_KEY = {"key": False}
+
+#: Field metadata: a key only the components a user chooses (extensions, targets) may have.
+CHOSEN_ONLY = {"kinds": ("extension", "target")}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the generated service reads (a ``[[settings]]`` table).
+
+    Attributes:
+        name: the variable, in upper snake case.
+        help: one line for ``.env.example`` and the generated README.
+        default: the value used when the variable is unset ("" for secrets: they have none).
+        secret: whether it goes in a Kubernetes Secret instead of a ConfigMap.
+        example: the value ``.env.example`` suggests for local development (the default if
+            not given).
+        type: how the service parses it: one of ``SETTING_TYPES``.
+        required_unless: for a secret, another setting of the same component whose value makes
+            this one optional in production (``JWT_SECRET_KEY`` is not needed by a service that
+            only verifies tokens with ``JWT_PUBLIC_KEY``).
+    """
+
+    name: str
+    help: str
+    default: str = ""
+    secret: bool = False
+    example: str = ""
+    type: str = "str"
+    required_unless: str = ""
+
+
+@dataclass(frozen=True)
+class Process:
+    """A process run beside the web server, such as a worker or a one-shot job (``[[processes]]``).
+
+    Attributes:
+        name: short name (``worker``, ``migrate``); compose service and Kubernetes object suffix.
+        kind: ``worker`` (long-running, scaled like the web server) or ``job`` (runs once to
+            completion before the web server starts, such as database migrations).
+        command: the argument vector; ``{package}`` stands for the Python package name.
+        healthcheck: for workers, an argument vector that exits 0 when the worker is healthy.
+    """
+
+    name: str
+    kind: str
+    command: tuple[str, ...]
+    healthcheck: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Component:
+    """The base service, a backing service, an extension or a deployment target.
+
+    Attributes:
+        kind: which of the four it is (from its folder, not its manifest).
+        files: the folder of template files it adds (``files/`` beside its manifest).
+        name: equals its folder's name.
+        summary: one line, shown in the prompt and in ``flaskforge extensions``.
+        requires: extensions (or targets) added with it.
+        conflicts: extensions (or targets) it cannot be combined with; symmetric.
+        aliases: other names accepted on the command line.
+        services: backing services it needs (``postgres``, ``redis``).
+        recommended: pre-selected, and taken by ``--defaults``.
+        dependencies: runtime requirements, pinned with ``==``.
+        dev_dependencies: test and development requirements, pinned with ``==``.
+        system_packages: Debian packages the runtime image must carry.
+        settings: the environment variables it reads.
+        processes: the processes it runs beside the web server.
+        next_steps: what to do after generating, printed by the CLI.
+    """
+
+    kind: Kind = field(metadata=NOT_A_KEY)
+    files: Path = field(metadata=NOT_A_KEY)
+    name: str
+    summary: str
+    requires: tuple[str, ...] = field(default=(), metadata=CHOSEN_ONLY)
+    conflicts: tuple[str, ...] = field(default=(), metadata=CHOSEN_ONLY)
+    aliases: tuple[str, ...] = field(default=(), metadata=CHOSEN_ONLY)
+    services: tuple[str, ...] = field(default=(), metadata=CHOSEN_ONLY)
+    recommended: bool = field(default=False, metadata=CHOSEN_ONLY)
+    dependencies: tuple[str, ...] = ()
+    dev_dependencies: tuple[str, ...] = ()
+    system_packages: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    processes: tuple[Process, ...] = ()
+    next_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything flaskforge can generate. Services, extensions and targets are sorted by name."""
+
+    base: Component
+    extensions: tuple[Component, ...]
+    targets: tuple[Component, ...]
+    root: Path = field(compare=False)
+    services: tuple[Component, ...] = ()
+
+    def of_kind(self, kind: Kind) -> tuple[Component, ...]:
+        """The components of ``kind``: the base alone, or the services, extensions or targets."""
+        by_kind: dict[Kind, tuple[Component, ...]] = {
+            "base": (self.base,),
+            "service": self.services,
+            "extension": self.extensions,
+            "target": self.targets,
+        }
+        return by_kind[kind]
+
+    def get(self, kind: Kind, name: str) -> Component:
+        """The component of ``kind`` called ``name``; KeyError when there is none."""
+        for component in self.of_kind(kind):
+            if component.name == name:
+                return component
+        raise KeyError(name)

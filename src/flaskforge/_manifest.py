@@ -1,0 +1,192 @@
+"""Reading one component's ``manifest.toml``: each table against the keys of its own shape.
+
+A manifest has three shapes of table: the top level (a ``Component``), each ``[[settings]]``
+table (a ``Setting``) and each ``[[processes]]`` table (a ``Process``). The keys of a shape are
+the fields of its class, typed by its annotations, so the classes in ``_components.py`` are the
+one list of what a manifest may say. A key of another shape (``command`` at the top level,
+``requires`` in a setting), a key of an extension in the base or a service, a value of the wrong
+type or a missing key is a problem, recorded with where it is and what to do about it; the
+caller reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import MISSING, Field, fields, is_dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from flaskforge._components import (
+    PROCESS_KINDS,
+    SETTING_TYPES,
+    Component,
+    Kind,
+    Process,
+    Setting,
+)
+
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_COMPONENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A-Za-z.+-]*")
+# Debian's rule for package names; the name lands in a Dockerfile's shell line, so nothing else.
+_SYSTEM_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+
+#: Where each shape's tables are, for messages that point a misplaced key to its place.
+_PLACES: dict[type, str] = {
+    Component: "at the top level",
+    Setting: "in [[settings]]",
+    Process: "in [[processes]]",
+}
+
+
+def read_component(folder: Path, kind: Kind, problems: list[str]) -> Component | None:
+    """The component in ``folder``; its problems are appended to ``problems``.
+
+    Returns None when the manifest cannot be read at all; otherwise a component (with empty
+    values where the manifest's were wrong), so that every problem of the catalogue is found.
+    """
+    manifest = folder / "manifest.toml"
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"cannot read {manifest}: {error}")
+        return None
+    where = f"{kind} {folder.name!r}"
+    values = _read_table(Component, data, where, kind, problems)
+    component = Component(kind=kind, files=folder / "files", **values)
+    _check_component(component, folder, where, problems)
+    return component
+
+
+def _check_component(component: Component, folder: Path, where: str, problems: list[str]) -> None:
+    """What the types alone do not say: names, pins, setting and process rules."""
+    if component.name != folder.name:
+        problems.append(f"{where}: name {component.name!r} differs from its folder name")
+    if component.kind != "base" and not _COMPONENT_NAME.fullmatch(component.name):
+        problems.append(f"{where}: name must be lower case letters, digits and '-'")
+    for requirement in (*component.dependencies, *component.dev_dependencies):
+        if not _PINNED.fullmatch(requirement):
+            problems.append(f"{where}: dependency {requirement!r} is not pinned with '=='")
+    for package in component.system_packages:
+        if not _SYSTEM_PACKAGE.fullmatch(package):
+            problems.append(f"{where}: system package {package!r} is not a Debian package name")
+    names = {setting.name for setting in component.settings}
+    for setting in component.settings:
+        if setting.type not in SETTING_TYPES:
+            problems.append(f"{where}: setting {setting.name} has unknown type {setting.type!r}")
+        if not _SETTING_NAME.fullmatch(setting.name):
+            problems.append(f"{where}: setting {setting.name!r} is not UPPER_SNAKE_CASE")
+        if setting.secret and setting.default:
+            problems.append(f"{where}: secret setting {setting.name} must not have a default")
+        if not setting.required_unless:
+            continue
+        if not setting.secret:
+            problems.append(
+                f"{where}: setting {setting.name} has required_unless but is not secret"
+                " (only secrets are required)"
+            )
+        if setting.required_unless not in names - {setting.name}:
+            problems.append(
+                f"{where}: setting {setting.name} is required_unless"
+                f" {setting.required_unless!r}, which is not another setting of"
+                f" {component.name!r}"
+            )
+    for process in component.processes:
+        if process.kind not in PROCESS_KINDS:
+            problems.append(f"{where}: process {process.name!r} has unknown kind {process.kind!r}")
+        if not process.command:
+            problems.append(f"{where}: process {process.name!r} has no command")
+
+
+def _read_table(
+    shape: type, data: dict[str, Any], where: str, kind: Kind, problems: list[str]
+) -> dict[str, Any]:
+    """The values of ``data`` for the keys of ``shape``, checked; absent keys take defaults."""
+    keys, hints = _keys(shape), _hints(shape)
+    for unknown in sorted(set(data) - set(keys)):
+        problems.append(f"{where}: unknown key {unknown!r}{_hint(unknown, keys)}")
+    values: dict[str, Any] = {}
+    for name, key in keys.items():
+        allowed: tuple[Kind, ...] = key.metadata.get("kinds", (kind,))
+        if name in data and kind not in allowed:
+            only = " and ".join(f"{k}s" for k in allowed)
+            problems.append(f"{where}: {name!r} is only for {only}")
+        elif name in data:
+            values[name] = _read_value(hints[name], data[name], where, name, kind, problems)
+        elif _required(key):
+            problems.append(f"{where}: {name!r} is missing")
+            values[name] = _empty(hints[name])
+    if shape is Setting and "example" not in data:
+        values["example"] = values.get("default", "")  # .env.example suggests the default
+    return values
+
+
+def _read_value(
+    hint: Any, value: Any, where: str, name: str, kind: Kind, problems: list[str]
+) -> Any:
+    """``value`` as the field typed ``hint`` holds it, or that type's empty value and a problem."""
+    what = f"{where}: {name!r}"
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        problems.append(f"{what} must be a string")
+    elif hint is bool:
+        if isinstance(value, bool):
+            return value
+        problems.append(f"{what} must be true or false")
+    elif get_origin(hint) is tuple and get_args(hint)[0] is str:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        problems.append(f"{what} must be a list of strings")
+    elif get_origin(hint) is tuple and is_dataclass(get_args(hint)[0]):
+        shape = get_args(hint)[0]
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            return tuple(
+                shape(**_read_table(shape, item, f"{where} {_noun(shape)} #{i}", kind, problems))
+                for i, item in enumerate(value, 1)
+            )
+        problems.append(f"{what} must be an array of tables")
+    else:  # a field type this reader has not been taught: a bug in flaskforge, not a manifest
+        raise TypeError(f"no manifest reader for fields of type {hint}")
+    return _empty(hint)
+
+
+def _empty(hint: Any) -> Any:
+    """The value a field typed ``hint`` gets when its key is wrong: "", False or ()."""
+    if hint is str:
+        return ""
+    if hint is bool:
+        return False
+    return ()
+
+
+def _required(key: Field[Any]) -> bool:
+    return key.default is MISSING and key.default_factory is MISSING
+
+
+def _noun(shape: type) -> str:
+    return {Setting: "setting", Process: "process"}.get(shape, shape.__name__.lower())
+
+
+@cache
+def _keys(shape: type) -> dict[str, Field[Any]]:
+    """The manifest keys of a table of ``shape``: its fields, but those set by flaskforge."""
+    return {f.name: f for f in fields(shape) if f.metadata.get("key", True)}
+
+
+@cache
+def _hints(shape: type) -> dict[str, Any]:
+    """The type of each field of ``shape`` (evaluating annotations is slow: once per shape)."""
+    return get_type_hints(shape)
+
+
+def _hint(key: str, keys: dict[str, Field[Any]]) -> str:
+    """Where a misplaced key belongs, or the key meant, as the end of a message."""
+    places = [place for shape, place in _PLACES.items() if key in _keys(shape)]
+    if places:
+        return f" (it belongs {' or '.join(places)})"
+    close = difflib.get_close_matches(key, keys, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
