@@ -10,7 +10,7 @@ import keyword
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flaskforge.errors import InvalidDescription, InvalidProjectName
@@ -20,27 +20,9 @@ _MAX_LENGTH = 64
 #: The longest DNS-1123 label (a Kubernetes namespace, Service or Job name, a label value).
 DNS_LABEL_MAX = 63
 
-# Packages every generated service imports at runtime or in its tests. A project package with
-# one of these names would shadow the real library on sys.path and break the service in
-# confusing ways, so the name is refused up front. Names from extension dependencies are added
-# by the caller from the catalogue.
-_ALWAYS_IMPORTED = frozenset(
-    {
-        "app",
-        "click",
-        "dotenv",
-        "flask",
-        "gunicorn",
-        "itsdangerous",
-        "jinja2",
-        "markupsafe",
-        "pytest",
-        "ruff",
-        "test",
-        "tests",
-        "werkzeug",
-    }
-)
+# Names a project package must not take although no dependency provides them: the folder of its
+# own tests, and the conventional name of a Flask app module.
+_LAYOUT_NAMES = frozenset({"app", "test", "tests"})
 
 
 @dataclass(frozen=True)
@@ -64,12 +46,13 @@ class ProjectName:
         return dns_label(self.project)
 
 
-def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectName:
+def parse_project_name(name: str, *, reserved: Mapping[str, str] | None = None) -> ProjectName:
     """Validate ``name`` and derive the package name from it.
 
     Args:
         name: what the user typed as NAME.
-        reserved: further import names the package must not shadow (extension dependencies).
+        reserved: top-level modules the package must not shadow, each with the distribution
+            that provides it (the dependencies' modules, from the catalogue).
 
     Returns:
         The directory name and the Python package name.
@@ -98,14 +81,17 @@ def parse_project_name(name: str, *, reserved: Iterable[str] = ()) -> ProjectNam
     package = name.lower().replace("-", "_")
     if keyword.iskeyword(package) or keyword.issoftkeyword(package):
         raise InvalidProjectName(name, f"{package!r} is a Python keyword; try '{name}-service'")
-    shadowed = _ALWAYS_IMPORTED | set(sys.stdlib_module_names) | {_import_name(r) for r in reserved}
-    if package in shadowed:
-        raise InvalidProjectName(
-            name,
-            f"a package named {package!r} would shadow a module the service imports; "
-            f"try '{name}-service'",
-        )
-    return ProjectName(project=name, package=package)
+    # Compared without case: on macOS and Windows, 'Yaml' would shadow 'yaml' too.
+    modules = {module.lower(): owner for module, owner in (reserved or {}).items()}
+    if package in sys.stdlib_module_names:
+        clash = f"would shadow {package!r} from Python's standard library"
+    elif package in modules:
+        clash = f"would shadow {package!r} from {modules[package]}, a dependency of the service"
+    elif package in _LAYOUT_NAMES:
+        clash = "is a name the project's own layout uses"
+    else:
+        return ProjectName(project=name, package=package)
+    raise InvalidProjectName(name, f"a package named {package!r} {clash}; try '{name}-service'")
 
 
 def parse_description(text: str) -> str:
@@ -138,8 +124,3 @@ def dns_label(project: str, suffix: str = "") -> str:
     room = DNS_LABEL_MAX - (len(suffix) + 1 if suffix else 0)
     label = project.lower().replace("_", "-")[:room].rstrip("-")
     return f"{label}-{suffix}" if suffix else label
-
-
-def _import_name(requirement_name: str) -> str:
-    """Approximate the import name of a distribution (``Flask-Caching`` -> ``flask_caching``)."""
-    return re.sub(r"[-.]", "_", requirement_name.lower())

@@ -11,6 +11,7 @@ from pathlib import Path
 from flaskforge import __version__
 from flaskforge._catalogue import Catalogue, load_catalogue
 from flaskforge._context import template_context
+from flaskforge._imports import installed_modules
 from flaskforge._naming import ProjectName, parse_description, parse_project_name
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
@@ -153,12 +154,8 @@ def check_destination(
     Raises:
         InvalidProjectName, InvalidOutputDir, DestinationExists: what is wrong and what to do.
     """
-    reserved = [
-        requirement.split("==")[0].split("[")[0]
-        for component in (catalogue.base, *catalogue.extensions, *catalogue.targets)
-        for requirement in component.dependencies
-    ]
-    project_name = parse_project_name(name, reserved=reserved)
+    # Every dependency's modules, not only the selection's: add-extension may bring any later.
+    project_name = parse_project_name(name, reserved=installed_modules(catalogue.root))
     return project_name, _check_destination(Path(output_dir), project_name.project)
 
 

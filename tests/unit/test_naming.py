@@ -34,9 +34,8 @@ def test_valid_names_give_an_importable_package(name: str, package: str) -> None
         pytest.param("svc-", "end with a letter or a digit", id="trailing-dash"),
         pytest.param("class", "Python keyword", id="keyword"),
         pytest.param("match", "Python keyword", id="soft-keyword"),
-        pytest.param("flask", "shadow", id="flask"),
         pytest.param("json", "shadow", id="stdlib"),
-        pytest.param("tests", "shadow", id="tests"),
+        pytest.param("tests", "the project's own layout", id="tests"),
         pytest.param("../escape", "not a path", id="parent-path"),
         pytest.param("a/b", "not a path", id="nested-path"),
         pytest.param("..", "not a path", id="dotdot"),
@@ -54,8 +53,12 @@ def test_invalid_names_are_refused_with_the_reason(name: str, reason: str) -> No
 
 
 def test_reserved_dependency_names_are_refused() -> None:
-    with pytest.raises(InvalidProjectName, match="shadow"):
-        parse_project_name("flask-caching", reserved=["Flask-Caching"])
+    reserved = {"flask_caching": "flask-caching", "YAML": "pyyaml"}
+    with pytest.raises(InvalidProjectName, match="shadow 'flask_caching' from flask-caching"):
+        parse_project_name("flask-caching", reserved=reserved)
+    with pytest.raises(InvalidProjectName, match="shadow 'yaml' from pyyaml"):
+        parse_project_name("yaml", reserved=reserved)
+    assert parse_project_name("yaml-service", reserved=reserved).package == "yaml_service"
 
 
 @pytest.mark.parametrize(
