@@ -8,7 +8,7 @@ inherits the builtin it resembles, so library callers can catch ``ValueError`` a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 
 class FlaskforgeError(Exception):
@@ -145,34 +145,158 @@ class CorruptProjectRecord(FlaskforgeError, ValueError):
 
 
 class DirtyWorkingTree(FlaskforgeError):
-    """Raised when the project has uncommitted changes and ``allow_dirty`` was not given."""
+    """Raised when the project has uncommitted changes and ``allow_dirty`` was not given.
 
-    def __init__(self, path: str) -> None:
+    ``files`` are the changed or untracked paths, relative to the project; the message names
+    the first few and says how many more there are.
+    """
+
+    #: How many files the message names before it says "and N more".
+    SHOWN = 5
+
+    def __init__(self, path: str, files: Sequence[str] = ()) -> None:
         self.path = path
+        self.files = tuple(files)
+        named = ""
+        if self.files:
+            shown = ", ".join(self.files[: self.SHOWN])
+            more = len(self.files) - self.SHOWN
+            named = f" ({shown}{f' and {more} more' if more > 0 else ''})"
         super().__init__(
-            f"{path} has uncommitted changes. Commit or stash them first, so that you can see "
-            "and undo what flaskforge changes, or pass --allow-dirty."
+            f"{path} has uncommitted changes{named}. Commit or stash them first, so that you can "
+            "see and undo what flaskforge changes, or pass --allow-dirty."
         )
+
+
+class PackageFolderMissing(FlaskforgeError, FileNotFoundError):
+    """Raised when the package folder the project record names is not in the project.
+
+    A renamed package folder would otherwise get the extension's files under the old name.
+    """
+
+    def __init__(self, path: str, folder: str, package: str) -> None:
+        self.path = path
+        self.folder = folder
+        super().__init__(
+            f"{path} has no {folder}/ folder, which its record (.flaskforge.toml) names as the "
+            f"package {package!r}. Rename the folder back, or restore it from version control; "
+            "nothing was written."
+        )
+
+
+class ProjectFromNewerFlaskforge(FlaskforgeError, ValueError):
+    """Raised when the project was last changed by a newer flaskforge than the one running."""
+
+    def __init__(self, path: str, recorded: str, installed: str) -> None:
+        self.path = path
+        self.recorded = recorded
+        self.installed = installed
+        super().__init__(
+            f"{path} was last changed by flaskforge {recorded}, newer than this flaskforge "
+            f"({installed}). Upgrade it: pip install --upgrade flaskforge-generator."
+        )
+
+
+class ProjectBehind(FlaskforgeError):
+    """Raised by ``flaskforge check`` when the project is at an older flaskforge version."""
+
+    def __init__(self, project: str, recorded: str, installed: str) -> None:
+        self.project = project
+        self.recorded = recorded
+        self.installed = installed
+        super().__init__(
+            f"{project} is at flaskforge {recorded}; flaskforge {installed} is installed. "
+            "Run 'flaskforge update' to move it to the installed version."
+        )
+
+
+class UpdateFirst(FlaskforgeError):
+    """Raised when adding or removing a component on a project of an older version cannot be
+    expressed on that version's files."""
+
+    def __init__(self, recorded: str, installed: str, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+        super().__init__(
+            f"The change overlaps what flaskforge changed between {recorded} (this project's "
+            f"version) and {installed} in {', '.join(self.paths)}. Run 'flaskforge update' "
+            "first, then run this command again; nothing was written."
+        )
+
+
+class RequiredByOthers(UsageError, ValueError):
+    """Raised when removing components that other enabled components require."""
+
+    def __init__(self, removed: Sequence[str], dependents: Mapping[str, Sequence[str]]) -> None:
+        self.removed = tuple(removed)
+        self.dependents = {name: tuple(needs) for name, needs in dependents.items()}
+        reasons = "; ".join(
+            f"{name} requires {', '.join(needs)}" for name, needs in sorted(self.dependents.items())
+        )
+        super().__init__(
+            f"Cannot remove {', '.join(self.removed)}: {reasons}. Remove those too, or pass "
+            "--cascade to remove them with it."
+        )
+
+
+class ProjectBusy(FlaskforgeError, BlockingIOError):
+    """Raised when another flaskforge process is changing the project right now."""
+
+    def __init__(self, path: str, pid: int) -> None:
+        self.path = path
+        self.pid = pid
+        super().__init__(
+            f"Another flaskforge (process {pid}) is changing {path}. Wait for it to finish; "
+            "if no such process runs, remove the folder .flaskforge-journal and run again."
+        )
+
+
+class GitFailed(FlaskforgeError, RuntimeError):
+    """Raised when a git command flaskforge runs fails (for instance, a repository it cannot
+    write to)."""
+
+    def __init__(self, command: str, reason: str) -> None:
+        self.command = command
+        self.reason = reason
+        super().__init__(f"git {command} failed: {reason}.")
 
 
 class MergeConflicts(FlaskforgeError):
-    """Raised after add-extension applied its changes but some files have conflict markers."""
+    """Raised after a command applied its changes but some files need the user.
 
-    def __init__(self, paths: Sequence[str]) -> None:
+    ``paths`` have conflict markers; ``left`` are files the user edited that flaskforge no
+    longer generates, left in place for the user to delete or keep.
+    """
+
+    def __init__(self, paths: Sequence[str], left: Sequence[str] = ()) -> None:
         self.paths = tuple(paths)
-        super().__init__(
-            f"Conflicts in {', '.join(self.paths)}: you and flaskforge changed the same lines. "
-            "Resolve the <<<<<<< markers, then commit; everything else was applied."
-        )
+        self.left = tuple(left)
+        parts = []
+        if self.paths:
+            parts.append(
+                f"Conflicts in {', '.join(self.paths)}: you and flaskforge changed the same "
+                "lines. Resolve the <<<<<<< markers"
+            )
+        if self.left:
+            parts.append(
+                f"{'You' if not self.paths else 'you'} edited {', '.join(self.left)}, which "
+                "flaskforge no longer generates: delete or keep"
+                f" {'it' if len(self.left) == 1 else 'them'}"
+            )
+        super().__init__("; ".join(parts) + ", then commit; everything else was applied.")
 
 
 class Aborted(FlaskforgeError):
-    """Raised when the user stops flaskforge at a prompt (Ctrl-C or Ctrl-D). Nothing was written."""
+    """Raised when the user stops flaskforge (Ctrl-C, Ctrl-D at a prompt, SIGTERM or SIGHUP).
+
+    Nothing was written: whatever was part-way is rolled back first.
+    """
 
     exit_code = 130
 
-    def __init__(self) -> None:
-        super().__init__("Aborted; nothing was written.")
+    def __init__(self, signal_name: str | None = None) -> None:
+        self.signal_name = signal_name
+        how = f"Stopped by {signal_name}" if signal_name else "Aborted"
+        super().__init__(f"{how}; nothing was written.")
 
 
 class InternalError(FlaskforgeError):
