@@ -11,38 +11,85 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_DESCRIPTION",
     "Catalogue",
+    "ChangePlan",
+    "ChangeResult",
     "Component",
     "CreatedProject",
+    "Difference",
+    "FileChange",
     "GrowResult",
+    "Outcome",
     "ProjectPlan",
+    "ProjectStatus",
     "Selection",
     "__version__",
     "add_extensions",
+    "check_destination",
+    "check_project",
     "create_project",
     "list_extensions",
     "list_targets",
     "load_catalogue",
+    "plan_add_extensions",
     "plan_project",
+    "plan_remove_extensions",
+    "plan_update",
+    "project_status",
+    "remove_extensions",
+    "update_project",
 ]
 
 if TYPE_CHECKING:
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
-    from flaskforge._grow import GrowResult, add_extensions
-    from flaskforge._project import CreatedProject, ProjectPlan, create_project, plan_project
+    from flaskforge._grow import (
+        GrowResult,
+        add_extensions,
+        plan_add_extensions,
+        plan_remove_extensions,
+        remove_extensions,
+    )
+    from flaskforge._inspect import Difference, ProjectStatus, check_project, project_status
+    from flaskforge._lifecycle import ChangePlan, ChangeResult
+    from flaskforge._merge import FileChange, Outcome
+    from flaskforge._project import (
+        DEFAULT_DESCRIPTION,
+        CreatedProject,
+        ProjectPlan,
+        check_destination,
+        create_project,
+        plan_project,
+    )
     from flaskforge._selection import Selection
+    from flaskforge._update import plan_update, update_project
 
 _LAZY = {
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
     "load_catalogue": "flaskforge._catalogue",
+    "DEFAULT_DESCRIPTION": "flaskforge._project",
     "CreatedProject": "flaskforge._project",
     "ProjectPlan": "flaskforge._project",
+    "check_destination": "flaskforge._project",
     "create_project": "flaskforge._project",
     "plan_project": "flaskforge._project",
     "Selection": "flaskforge._selection",
     "GrowResult": "flaskforge._grow",
     "add_extensions": "flaskforge._grow",
+    "plan_add_extensions": "flaskforge._grow",
+    "plan_remove_extensions": "flaskforge._grow",
+    "remove_extensions": "flaskforge._grow",
+    "ChangePlan": "flaskforge._lifecycle",
+    "ChangeResult": "flaskforge._lifecycle",
+    "FileChange": "flaskforge._merge",
+    "Outcome": "flaskforge._merge",
+    "plan_update": "flaskforge._update",
+    "update_project": "flaskforge._update",
+    "Difference": "flaskforge._inspect",
+    "ProjectStatus": "flaskforge._inspect",
+    "check_project": "flaskforge._inspect",
+    "project_status": "flaskforge._inspect",
 }
 
 

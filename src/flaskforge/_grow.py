@@ -1,77 +1,54 @@
-"""``add_extensions``: grow an existing project with more extensions or targets, keeping every
-line the user wrote.
+"""``add_extensions`` and ``remove_extensions``: change a project's components, keeping every
+line its owner wrote.
 
-The current templates are rendered twice, with the project's recorded selection and with the
-larger one. Their difference is what the new components bring; it is merged into the project
-file by file (see ``_merge``), planned entirely in memory and then applied in one step.
+Both change the answers and keep the version: the target is the clean render of the new
+selection, merged into the project from its baseline (see ``_lifecycle``). Each has a
+``plan_*`` twin that computes the same plan and writes nothing.
 """
 
 from __future__ import annotations
 
-import difflib
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from flaskforge import __version__
 from flaskforge._catalogue import Catalogue, Kind, load_catalogue
-from flaskforge._merge import FileMerge, Outcome, merge_file
-from flaskforge._naming import parse_project_name
-from flaskforge._project import render_project
-from flaskforge._record import RECORD_FILE, ProjectRecord, read_record
-from flaskforge._render import RenderedFile
+from flaskforge._lifecycle import ChangePlan, ChangeResult, apply_change, plan_change
+from flaskforge._record import ProjectRecord
 from flaskforge._selection import NONE, Selection, resolve, split_choices
-from flaskforge.errors import (
-    CorruptProjectRecord,
-    DirtyWorkingTree,
-    InvalidProjectName,
-    NotAFlaskforgeProject,
-    UnknownChoice,
-)
+from flaskforge._workspace import Workspace, open_project, require_clean
+from flaskforge.errors import RequiredByOthers, UnknownChoice
+
+#: The result of ``add_extensions`` (the name it had before every lifecycle command shared it).
+GrowResult = ChangeResult
 
 
 @dataclass(frozen=True)
-class FileChange:
-    """One file of the plan: its path, what happens to it, and the text before and after."""
+class _Change:
+    """A new selection, and how it came about."""
 
-    path: str
-    outcome: Outcome
-    before: bytes | None
-    after: bytes | None
-
-    def diff(self) -> str:
-        """A unified diff of the change, for --dry-run."""
-        old = (self.before or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
-        new = (self.after or b"").decode("utf-8", errors="replace").splitlines(keepends=True)
-        origin = f"a/{self.path}" if self.before is not None else "/dev/null"
-        return "".join(difflib.unified_diff(old, new, origin, f"b/{self.path}"))
-
-
-@dataclass(frozen=True)
-class GrowResult:
-    """What ``add_extensions`` did (or, for a dry run, would do).
-
-    Attributes:
-        project: the project folder.
-        added: the components added, as asked for and implied, sorted.
-        implied: those added because another one requires them.
-        changes: every file that changes, sorted by path.
-        next_steps: what the user should do now, from the added components' manifests.
-        written: False for a dry run or when there was nothing to do.
-    """
-
-    project: Path
-    added: tuple[str, ...]
+    target: ProjectRecord
+    changed: tuple[str, ...]
     implied: tuple[str, ...]
-    changes: tuple[FileChange, ...]
-    next_steps: tuple[str, ...]
-    written: bool
+    next_steps: tuple[str, ...] = ()
 
-    @property
-    def conflicts(self) -> tuple[str, ...]:
-        """Files written with conflict markers, for the user to resolve."""
-        return tuple(c.path for c in self.changes if c.outcome is Outcome.CONFLICT)
+
+def plan_add_extensions(
+    names: Iterable[str],
+    *,
+    project: Path | str = ".",
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangePlan:
+    """What ``add_extensions`` would do, computed without writing anything.
+
+    Raises:
+        The same errors as ``add_extensions``, except ``DirtyWorkingTree``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _adding(workspace, catalogue, names)
+    return _plan(workspace, catalogue, change, "add-extension", find_links)
 
 
 def add_extensions(
@@ -81,7 +58,8 @@ def add_extensions(
     dry_run: bool = False,
     allow_dirty: bool = False,
     catalogue: Catalogue | None = None,
-) -> GrowResult:
+    find_links: Path | None = None,
+) -> ChangeResult:
     """Add extensions and/or deployment targets to the project in ``project``.
 
     Args:
@@ -90,18 +68,125 @@ def add_extensions(
         dry_run: plan and report, write nothing.
         allow_dirty: proceed even if the project's git tree has uncommitted changes.
         catalogue: the catalogue to use (the shipped one by default).
+        find_links: a folder of flaskforge wheels, for restoring the baseline of a project of
+            another version (see ``flaskforge update``).
 
     Returns:
         What changed, file by file. ``conflicts`` lists files left with conflict markers.
 
     Raises:
-        NotAFlaskforgeProject, CorruptProjectRecord, DirtyWorkingTree: exit status 1.
+        NotAFlaskforgeProject, CorruptProjectRecord, DirtyWorkingTree, PackageFolderMissing,
+        ProjectFromNewerFlaskforge: exit status 1; nothing was written.
         UnknownChoice, ConflictingChoices: bad names; nothing was written.
         WriteFailed: the disk failed; the project is as it was.
     """
     catalogue = catalogue or load_catalogue()
-    root = Path(project)
-    record = _read(root, catalogue)
+    workspace = open_project(project, catalogue)
+    change = _adding(workspace, catalogue, names)
+    return _run(workspace, catalogue, change, "add-extension", dry_run, allow_dirty, find_links)
+
+
+def plan_remove_extensions(
+    names: Iterable[str],
+    *,
+    project: Path | str = ".",
+    cascade: bool = False,
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangePlan:
+    """What ``remove_extensions`` would do, computed without writing anything.
+
+    Raises:
+        The same errors as ``remove_extensions``, except ``DirtyWorkingTree``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _removing(workspace, catalogue, names, cascade)
+    return _plan(workspace, catalogue, change, "remove-extension", find_links)
+
+
+def remove_extensions(
+    names: Iterable[str],
+    *,
+    project: Path | str = ".",
+    cascade: bool = False,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangeResult:
+    """Take extensions and/or deployment targets out of the project in ``project``.
+
+    What they brought goes (files, dependencies, settings, wiring); what the owner changed in
+    shared files stays. Files of theirs the owner edited are left in place and reported.
+
+    Args:
+        names: extension or target names (or aliases) to remove.
+        project: the project folder.
+        cascade: also remove the enabled components that require them.
+        dry_run: plan and report, write nothing.
+        allow_dirty: proceed even if the project's git tree has uncommitted changes.
+        catalogue: the catalogue to use (the shipped one by default).
+        find_links: a folder of flaskforge wheels, for restoring the baseline.
+
+    Returns:
+        What changed, file by file; ``removed`` names every component taken out.
+
+    Raises:
+        RequiredByOthers: another enabled component requires one of them (exit status 2).
+        UnknownChoice: a name is not in the catalogue.
+        The errors of ``add_extensions``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _removing(workspace, catalogue, names, cascade)
+    return _run(workspace, catalogue, change, "remove-extension", dry_run, allow_dirty, find_links)
+
+
+def _plan(
+    workspace: Workspace,
+    catalogue: Catalogue,
+    change: _Change,
+    command: str,
+    find_links: Path | None,
+) -> ChangePlan:
+    if not change.changed:
+        return ChangePlan(workspace.root, command, workspace.record, workspace.record)
+    adding = command == "add-extension"
+    return plan_change(
+        workspace,
+        catalogue,
+        change.target,
+        command=command,
+        find_links=find_links,
+        added=change.changed if adding else (),
+        removed=() if adding else change.changed,
+        implied=change.implied,
+        next_steps=change.next_steps,
+    )
+
+
+def _run(
+    workspace: Workspace,
+    catalogue: Catalogue,
+    change: _Change,
+    command: str,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> ChangeResult:
+    if change.changed and not allow_dirty and not dry_run:
+        require_clean(workspace)
+    plan = _plan(workspace, catalogue, change, command, find_links)
+    written = bool(change.changed) and not dry_run
+    if written:
+        apply_change(workspace, plan)
+    fields = {name: getattr(plan, name) for name in plan.__dataclass_fields__}
+    return ChangeResult(**fields, written=written, recovered=workspace.recovered)
+
+
+def _adding(workspace: Workspace, catalogue: Catalogue, names: Iterable[str]) -> _Change:
+    record = workspace.record
     wanted = split_choices(names)
     extensions, targets = _split_kinds(catalogue, [n for n in wanted if n != NONE])
     old = Selection(record.extensions, record.targets)
@@ -111,88 +196,53 @@ def add_extensions(
         targets=[*old.targets, *targets] or [NONE],
     )
     added = tuple(sorted(set(new.extensions + new.targets) - set(old.extensions + old.targets)))
-    if not added:
-        return GrowResult(root, (), (), (), (), written=False)
-    if not allow_dirty and not dry_run:
-        _require_clean(root)
     asked = set(extensions) | set(targets)
-    target_record = replace(
-        record, extensions=new.extensions, targets=new.targets, flaskforge_version=__version__
-    )
-    # Both renders use the current templates and version: their difference is the new
-    # components only, never a template upgrade.
-    before = render_project(catalogue, replace(record, flaskforge_version=__version__))
-    # The record is the one file whose old text is the project's own (it names the version that
-    # generated it), so that it is replaced, not merged.
-    before[RECORD_FILE] = RenderedFile((root / RECORD_FILE).read_bytes())
-    after = render_project(catalogue, target_record)
-    changes = []
-    for path in sorted(set(before) | set(after)):
-        yours = _current(root / path)
-        old_file, new_file = before.get(path), after.get(path)
-        result: FileMerge = merge_file(
-            yours,
-            old_file.content if old_file else None,
-            new_file.content if new_file else None,
-        )
-        if result.outcome is not Outcome.UNCHANGED:
-            changes.append(FileChange(path, result.outcome, yours, result.content))
     next_steps = tuple(
         step
         for component in new.components(catalogue)
         if component.name in added
         for step in component.next_steps
     )
-    result_value = GrowResult(
-        project=root,
-        added=added,
-        implied=tuple(sorted(set(added) - asked)),
-        changes=tuple(changes),
-        next_steps=next_steps,
-        written=not dry_run,
+    return _Change(
+        replace(record, extensions=new.extensions, targets=new.targets),
+        added,
+        tuple(sorted(set(added) - asked)),
+        next_steps,
     )
-    if not dry_run:
-        from flaskforge._apply import apply_writes
 
-        writes = {c.path: c.after for c in changes if c.after is not None}
-        modes = {
-            path: 0o755
-            for path, file in after.items()
-            if file.executable and path in writes and not (root / path).exists()
+
+def _removing(
+    workspace: Workspace, catalogue: Catalogue, names: Iterable[str], cascade: bool
+) -> _Change:
+    record = workspace.record
+    wanted = split_choices(names)
+    extensions, targets = _split_kinds(catalogue, [n for n in wanted if n != NONE])
+    enabled: set[tuple[Kind, str]] = {("extension", n) for n in record.extensions}
+    enabled |= {("target", n) for n in record.targets}
+    asked: set[tuple[Kind, str]] = {("extension", n) for n in extensions}
+    asked |= {("target", n) for n in targets}
+    removing = asked & enabled
+    if not removing:
+        return _Change(record, (), ())
+    while True:
+        dependents = {
+            name: tuple(sorted(set(catalogue.get(kind, name).requires) & {n for _, n in removing}))
+            for kind, name in sorted(enabled - removing)
         }
-        apply_writes(root, writes, modes)
-    return result_value
-
-
-def _read(root: Path, catalogue: Catalogue) -> ProjectRecord:
-    path = root / RECORD_FILE
-    if not root.is_dir():
-        raise NotAFlaskforgeProject(str(root), folder_exists=False)
-    if not path.is_file():
-        raise NotAFlaskforgeProject(str(root))
-    try:
-        record = read_record(root)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise CorruptProjectRecord(str(path), str(error)) from None
-    try:
-        name = parse_project_name(record.project_name)
-    except InvalidProjectName as error:
-        raise CorruptProjectRecord(str(path), error.reason) from None
-    if name.package != record.package_name:
-        raise CorruptProjectRecord(
-            str(path), f"package_name {record.package_name!r} does not match the project name"
-        )
-    recorded: tuple[tuple[Kind, tuple[str, ...]], ...] = (
-        ("extension", record.extensions),
-        ("target", record.targets),
+        dependents = {name: needs for name, needs in dependents.items() if needs}
+        if not dependents:
+            break
+        if not cascade:
+            raise RequiredByOthers(sorted(n for _, n in removing), dependents)
+        removing |= {(kind, name) for kind, name in enabled if name in dependents}
+    keep_extensions = [n for n in record.extensions if ("extension", n) not in removing]
+    keep_targets = [n for n in record.targets if ("target", n) not in removing]
+    new = resolve(catalogue, extensions=keep_extensions or [NONE], targets=keep_targets or [NONE])
+    return _Change(
+        replace(record, extensions=new.extensions, targets=new.targets),
+        tuple(sorted(n for _, n in removing)),
+        tuple(sorted(n for _, n in removing - asked)),
     )
-    for kind, names in recorded:
-        known = {c.name for c in catalogue.of_kind(kind)}
-        for unknown in sorted(set(names) - known):
-            raise CorruptProjectRecord(
-                str(path), f"it names the {kind} {unknown!r}, which this flaskforge does not know"
-            )
-    return record
 
 
 def _split_kinds(catalogue: Catalogue, names: list[str]) -> tuple[list[str], list[str]]:
@@ -211,31 +261,3 @@ def _split_kinds(catalogue: Catalogue, names: list[str]) -> tuple[list[str], lis
         kind, canonical = lookup[name]
         (extensions if kind == "extension" else targets).append(canonical)
     return extensions, targets
-
-
-def _require_clean(root: Path) -> None:
-    try:
-        inside = subprocess.run(
-            ["git", "rev-parse", "--is-inside-work-tree"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        return  # no git at all: nothing to compare with
-    if inside.returncode != 0 or inside.stdout.strip() != "true":
-        return
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=normal", "--", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    if status.stdout.strip():
-        raise DirtyWorkingTree(str(root))
-
-
-def _current(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from flaskforge import __version__
 from flaskforge._catalogue import Catalogue, load_catalogue
 from flaskforge._context import template_context
 from flaskforge._imports import installed_modules
@@ -16,6 +15,7 @@ from flaskforge._naming import ProjectName, parse_description, parse_project_nam
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
 from flaskforge._selection import Selection, resolve
+from flaskforge._versions import installed
 from flaskforge.errors import DestinationExists, InvalidOutputDir
 
 #: The description used when none is given.
@@ -68,7 +68,7 @@ def plan_project(
     selection = resolve(catalogue, extensions=extensions, targets=targets)
     description = DEFAULT_DESCRIPTION if description is None else parse_description(description)
     record = ProjectRecord(
-        flaskforge_version=__version__,
+        flaskforge_version=installed(),
         project_name=project_name.project,
         package_name=project_name.package,
         description=description,
@@ -141,8 +141,8 @@ def create_project(
         require_git()
     from flaskforge._write import create_tree
 
-    message = f"Generate {plan.name.project} with flaskforge {__version__}" if git else None
-    create_tree(plan.destination, plan.files, commit_message=message)
+    message = f"Generate {plan.name.project} with flaskforge {installed()}" if git else None
+    create_tree(plan.destination, plan.files, commit_message=message, record=plan.record)
     return CreatedProject(plan=plan, written=True, git=git)
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flaskforge._render import RenderedFile
-from flaskforge.errors import WriteFailed
+from flaskforge.errors import GitFailed, WriteFailed
+
+if TYPE_CHECKING:
+    from flaskforge._record import ProjectRecord
 
 
 def write_files(root: Path, files: Mapping[str, RenderedFile]) -> None:
@@ -24,9 +27,16 @@ def write_files(root: Path, files: Mapping[str, RenderedFile]) -> None:
 
 
 def create_tree(
-    destination: Path, files: Mapping[str, RenderedFile], *, commit_message: str | None
+    destination: Path,
+    files: Mapping[str, RenderedFile],
+    *,
+    commit_message: str | None,
+    record: ProjectRecord | None = None,
 ) -> None:
     """Create ``destination`` holding ``files``, optionally as a git repository with one commit.
+
+    With a commit, ``files`` are also stored as the project's baseline (see ``_baseline``), the
+    common ancestor of every later lifecycle command; ``record`` describes them.
 
     Everything is first written to a hidden staging folder beside the destination, which is
     renamed into place only when complete. On any failure or interrupt the staging folder, and
@@ -49,14 +59,12 @@ def create_tree(
         staging.chmod(0o777 & ~_umask())
         write_files(staging, files)
         if commit_message is not None:
-            from flaskforge._git import init_and_commit
-
-            init_and_commit(staging, commit_message)
+            _init_repository(staging, files, commit_message, record)
         # An empty destination folder is replaced atomically by rename on POSIX.
         staging.replace(destination)
         done = True
-    except subprocess.CalledProcessError as error:
-        raise WriteFailed("the initial git commit", _last_line(error.stderr)) from error
+    except GitFailed as error:
+        raise WriteFailed("the initial git commit", error.reason) from error
     except OSError as error:
         raise WriteFailed(str(destination), error.strerror or str(error)) from error
     finally:
@@ -65,6 +73,21 @@ def create_tree(
                 shutil.rmtree(staging, ignore_errors=True)
             if created_parent is not None:
                 shutil.rmtree(created_parent, ignore_errors=True)
+
+
+def _init_repository(
+    folder: Path,
+    files: Mapping[str, RenderedFile],
+    message: str,
+    record: ProjectRecord | None,
+) -> None:
+    from flaskforge import _baseline, _git
+
+    _git.init_and_commit(folder, message)
+    if record is not None:
+        repo = _git.Repo(project=folder, top=folder, prefix="")
+        commit = _baseline.store(repo, dict(files), record, parent=None)
+        _git.update_ref(repo, _baseline.REF, commit)
 
 
 def _first_missing(path: Path) -> Path | None:
@@ -81,8 +104,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _last_line(text: str | None) -> str:
-    lines = [line for line in (text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else "git failed"

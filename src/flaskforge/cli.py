@@ -1,27 +1,39 @@
 """The ``flaskforge`` command: parse, prompt, call the library, report.
 
 This is the one place where errors become exit codes: a :class:`FlaskforgeError` prints one red
-line and exits with its code; Ctrl-C exits 130 with nothing written. Heavy modules (Jinja,
-questionary) are imported inside the commands, so ``--help`` and ``--version`` stay fast.
+line and exits with its code; Ctrl-C, SIGTERM and SIGHUP exit 130 with nothing written (every
+command rolls back what it had started). Commands call the public library API (what
+``flaskforge`` exports) only. Heavy modules (Jinja, questionary) are imported inside the
+commands, so ``--help`` and ``--version`` stay fast.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from flaskforge import __version__
-from flaskforge.errors import Aborted, FlaskforgeError, MergeConflicts, MissingAnswer
+from flaskforge.errors import (
+    Aborted,
+    FlaskforgeError,
+    MergeConflicts,
+    MissingAnswer,
+    ProjectBehind,
+    ProjectFromNewerFlaskforge,
+)
 
 if TYPE_CHECKING:
+    from flaskforge import ChangeResult, CreatedProject, ProjectStatus
     from flaskforge._catalogue import Catalogue, Component, Kind
-    from flaskforge._grow import GrowResult
-    from flaskforge._project import CreatedProject
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -40,16 +52,50 @@ def _complete(kind: Kind) -> Callable[[click.Context, click.Parameter, str], lis
     return complete
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every roll-back on the way out runs."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+@contextmanager
+def _stopping_signals_raise() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP stop flaskforge the way Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")  # Windows has no SIGHUP
+    previous = {
+        number: signal.signal(number, _stop)
+        for number in (getattr(signal, name) for name in names if hasattr(signal, name))
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
 class _Group(click.Group):
     """The single boundary where flaskforge's errors become one red line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _stopping_signals_raise():
+                return super().invoke(ctx)
         except FlaskforgeError as error:
             _fail(ctx, error)
-        except KeyboardInterrupt:
-            _fail(ctx, Aborted())
+        except KeyboardInterrupt as interrupt:
+            name = (
+                signal.Signals(interrupt.signum).name if isinstance(interrupt, _Stopped) else None
+            )
+            _fail(ctx, Aborted(name))
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
@@ -120,9 +166,8 @@ def new(
       flaskforge new orders --defaults -e caching,jwt -t docker
       flaskforge new orders -e none -t none --description "Order service" --no-git
     """
-    from flaskforge._catalogue import load_catalogue
+    from flaskforge import DEFAULT_DESCRIPTION, check_destination, create_project, load_catalogue
     from flaskforge._naming import parse_description
-    from flaskforge._project import DEFAULT_DESCRIPTION, check_destination, create_project
 
     catalogue = load_catalogue()
     # Validate the name, destination and description before asking anything, so a typo costs
@@ -154,22 +199,49 @@ def new(
     _report_created(result)
 
 
+def _project_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "-C",
+        "--project",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path(),
+        help="The project folder (default: the current folder).",
+    )(function)
+
+
+def _find_links_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--find-links",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        metavar="DIR",
+        help="A folder of flaskforge wheels, searched with the package index when the "
+        "project's baseline must be rendered by its own flaskforge version.",
+    )(function)
+
+
+def _writing_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = click.option(
+        "--allow-dirty",
+        is_flag=True,
+        help="Proceed even though the git tree has uncommitted changes.",
+    )(function)
+    return click.option(
+        "--dry-run", is_flag=True, help="Show a unified diff of what would change; write nothing."
+    )(function)
+
+
 @cli.command("add-extension")
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
-@click.option(
-    "-C",
-    "--project",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path(),
-    help="The project folder (default: the current folder).",
-)
-@click.option(
-    "--dry-run", is_flag=True, help="Show a unified diff of what would change; write nothing."
-)
-@click.option(
-    "--allow-dirty", is_flag=True, help="Proceed even though the git tree has uncommitted changes."
-)
-def add_extension(names: tuple[str, ...], project: Path, dry_run: bool, allow_dirty: bool) -> None:
+@_project_option
+@_writing_options
+@_find_links_option
+def add_extension(
+    names: tuple[str, ...],
+    project: Path,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> None:
     """Add extensions or deployment targets to an existing project.
 
     NAME is an extension or a target (see 'flaskforge extensions' and 'flaskforge targets');
@@ -183,10 +255,179 @@ def add_extension(names: tuple[str, ...], project: Path, dry_run: bool, allow_di
       flaskforge add-extension migrations kubernetes -C services/orders
       flaskforge add-extension ratelimit --dry-run
     """
-    from flaskforge._grow import add_extensions
+    from flaskforge import add_extensions
 
-    result = add_extensions(names, project=project, dry_run=dry_run, allow_dirty=allow_dirty)
-    _report_grown(result)
+    result = add_extensions(
+        names, project=project, dry_run=dry_run, allow_dirty=allow_dirty, find_links=find_links
+    )
+    _report_recovery(result.recovered)
+    if not result.added:
+        click.echo("Nothing to do: everything named is already enabled.")
+        return
+    implied = f" ({', '.join(result.implied)} required by your choice)" if result.implied else ""
+    verb = "Would add" if not result.written else "Added"
+    _report_changes(result, f"{verb} {', '.join(result.added)}{implied}.")
+
+
+@cli.command("remove-extension")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.option(
+    "--cascade", is_flag=True, help="Also remove the enabled extensions that require them."
+)
+@_project_option
+@_writing_options
+@_find_links_option
+def remove_extension(
+    names: tuple[str, ...],
+    cascade: bool,
+    project: Path,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> None:
+    """Remove extensions or deployment targets from an existing project.
+
+    What each one brought goes: its files, dependencies, settings and wiring. Your edits are
+    kept: in shared files, only the extension's lines go; a file of the extension that you
+    edited is left in place and listed. If another enabled extension requires one you name,
+    nothing is removed and the exit status is 2, unless --cascade. Conflicts get markers and
+    the exit status is 1, as with add-extension.
+
+    \b
+    Examples:
+      flaskforge remove-extension caching
+      flaskforge remove-extension database --cascade --dry-run
+    """
+    from flaskforge import remove_extensions
+
+    result = remove_extensions(
+        names,
+        project=project,
+        cascade=cascade,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        find_links=find_links,
+    )
+    _report_recovery(result.recovered)
+    if not result.removed:
+        click.echo("Nothing to do: none of them is enabled.")
+        return
+    also = ""
+    if result.implied:
+        also = f" ({', '.join(result.implied)} required what you named: removed too)"
+    verb = "Would remove" if not result.written else "Removed"
+    _report_changes(result, f"{verb} {', '.join(result.removed)}{also}.")
+
+
+@cli.command()
+@_project_option
+@_writing_options
+@_find_links_option
+def update(project: Path, dry_run: bool, allow_dirty: bool, find_links: Path | None) -> None:
+    """Move the project to this flaskforge's version, keeping your edits.
+
+    What changed in flaskforge's templates between the project's version and this one is
+    merged into your files, three ways, from the project's baseline (the clean render of its
+    version, kept in git under refs/flaskforge/). Files flaskforge deleted or renamed are
+    deleted or moved, unless you edited them; version steps a merge cannot express (a setting
+    renamed in your .env) run first. Conflicts get markers and the exit status is 1.
+
+    In a fresh clone, the baseline is fetched from the remote, or rendered again by the
+    project's own flaskforge version, installed into a temporary environment from the
+    package index or --find-links.
+
+    \b
+    Examples:
+      flaskforge update --dry-run
+      flaskforge update
+      flaskforge update --find-links ./wheels
+    """
+    from flaskforge import update_project
+
+    result = update_project(
+        project=project, dry_run=dry_run, allow_dirty=allow_dirty, find_links=find_links
+    )
+    _report_recovery(result.recovered)
+    if result.from_version == result.to_version:
+        click.echo(
+            f"Nothing to do: {result.record.project_name} is at flaskforge "
+            f"{result.to_version}, the installed version."
+        )
+        return
+    verb = "Would update" if not result.written else "Updated"
+    _report_changes(
+        result,
+        f"{verb} {result.record.project_name} from flaskforge {result.from_version} "
+        f"to {result.to_version}.",
+    )
+
+
+@cli.command()
+@_project_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+@click.option(
+    "--diff", is_flag=True, help="Also show how the project differs from its clean render."
+)
+@_find_links_option
+@click.pass_context
+def check(
+    ctx: click.Context, project: Path, as_json: bool, diff: bool, find_links: Path | None
+) -> None:
+    """Exit 0 if the project is at this flaskforge's version, 1 if not (for CI).
+
+    When the project is behind, the message names both versions: run 'flaskforge update'.
+    --diff shows what you changed: a unified diff from the project's clean render (the
+    baseline) to its files. --json prints one JSON document (its schema is in the
+    documentation) and exits with the same status.
+
+    \b
+    Examples:
+      flaskforge check
+      flaskforge check --json
+      flaskforge check --diff
+    """
+    from flaskforge import check_project
+
+    status = check_project(project=project, diff=diff, find_links=find_links)
+    if as_json:
+        click.echo(json.dumps(status.to_json(), indent=2))
+        ctx.exit(0 if status.state == "current" else 1)
+    _report_recovery(status.recovered)
+    for note in status.notes:
+        click.echo(note)
+    if status.differences is not None:
+        for difference in status.differences:
+            click.echo(difference.diff(), nl=False)
+        if not status.differences:
+            click.echo("The project does not differ from its clean render.")
+    if status.state == "behind":
+        raise ProjectBehind(status.name, status.project_version, status.installed_version)
+    if status.state == "ahead":
+        raise ProjectFromNewerFlaskforge(
+            str(status.project), status.project_version, status.installed_version
+        )
+    click.echo(f"{status.name} is at flaskforge {status.project_version}, the installed version.")
+
+
+@cli.command()
+@_project_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+def status(project: Path, as_json: bool) -> None:
+    """Show what the project has: extensions, targets, flaskforge versions and baseline.
+
+    \b
+    Examples:
+      flaskforge status
+      flaskforge status -C services/orders --json
+    """
+    from flaskforge import project_status
+
+    found = project_status(project=project)
+    if as_json:
+        click.echo(json.dumps(found.to_json(), indent=2))
+        return
+    _report_recovery(found.recovered)
+    _report_status(found)
 
 
 @cli.command("extensions")
@@ -346,13 +587,19 @@ def _report_created(result: CreatedProject) -> None:
         click.echo(f"  {step}")
 
 
-def _report_grown(result: GrowResult) -> None:
-    if not result.added:
-        click.echo("Nothing to do: everything named is already enabled.")
-        return
-    implied = f" ({', '.join(result.implied)} required by your choice)" if result.implied else ""
-    verb = "Would add" if not result.written else "Added"
-    click.echo(f"{verb} {', '.join(result.added)}{implied}.")
+def _report_recovery(recovered: str | None) -> None:
+    if recovered:
+        click.echo(
+            f"An interrupted flaskforge run had left this project half-changed: {recovered}."
+        )
+
+
+def _report_changes(result: ChangeResult, headline: str) -> None:
+    for note in result.notes:
+        click.echo(note)
+    click.echo(headline)
+    for summary in result.migrations:
+        click.echo(f"  migration: {summary}")
     if not result.written:
         for change in result.changes:
             click.echo(change.diff(), nl=False)
@@ -360,16 +607,44 @@ def _report_grown(result: GrowResult) -> None:
         return
     width = max((len(c.outcome.value) for c in result.changes), default=0)
     for change in result.changes:
-        click.echo(f"  {change.outcome.value.ljust(width)}  {change.path}")
+        moved = f" (from {change.moved_from})" if change.moved_from else ""
+        click.echo(f"  {change.outcome.value.ljust(width)}  {change.path}{moved}")
     steps = list(result.next_steps)
-    if any(c.path == "pyproject.toml" for c in result.changes):
-        steps.insert(0, "Install the new dependencies: make install")
+    if any(c.path == "pyproject.toml" and c.writes for c in result.changes):
+        if result.removed:
+            steps.insert(0, "Reinstall so that their packages go: rm -rf .venv && make install")
+        else:
+            steps.insert(0, "Install the new dependencies: make install")
     if steps:
         click.echo("Next steps:")
         for step in steps:
             click.echo(f"  {step}")
-    if result.conflicts:
-        raise MergeConflicts(result.conflicts)
+    if result.conflicts or result.left:
+        raise MergeConflicts(result.conflicts, result.left)
+
+
+def _report_status(found: ProjectStatus) -> None:
+    versions = f"{found.project_version}"
+    if found.state == "behind":
+        versions += (
+            f" (installed: {found.installed_version}; update available: run 'flaskforge update')"
+        )
+    elif found.state == "ahead":
+        versions += f" (installed: {found.installed_version}, older: upgrade flaskforge)"
+    else:
+        versions += " (the installed version)"
+    baseline = found.baseline
+    if found.baseline_ref and found.baseline in ("present", "stale"):
+        baseline += f" ({found.baseline_ref})"
+    rows = [
+        ("project", f"{found.name} (package {found.package}) in {found.project}"),
+        ("flaskforge", versions),
+        ("extensions", ", ".join(found.extensions) or "none"),
+        ("targets", ", ".join(found.targets) or "none"),
+        ("baseline", baseline),
+    ]
+    for label, value in rows:
+        click.echo(f"{label + ':':<12} {value}")
 
 
 def _join(items: Sequence[str]) -> str:

@@ -166,10 +166,19 @@ def test_a_failure_part_way_leaves_nothing_behind(
 def test_a_failing_git_commit_leaves_nothing_behind(
     tmp_path: Path, catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_commit(directory: Path, message: str) -> None:
-        raise subprocess.CalledProcessError(1, ["git"], stderr="fatal: hooks said no\n")
-
-    monkeypatch.setattr("flaskforge._git.init_and_commit", broken_commit)
+    # A real git failing for a real reason: a pre-commit hook, from the user's configuration.
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    hook = hooks / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'fatal: hooks said no' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\thooksPath = {hooks}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     with pytest.raises(WriteFailed, match="initial git commit: fatal: hooks said no"):
         create_project("svc", output_dir=tmp_path, catalogue=catalogue)
-    assert list(tmp_path.iterdir()) == [tmp_path / "templates"]
+    assert sorted(tmp_path.iterdir()) == [
+        tmp_path / "gitconfig",
+        tmp_path / "hooks",
+        tmp_path / "templates",
+    ]
