@@ -16,9 +16,7 @@ from flaskforge.cli import cli
 from tests.lifecycle_kit import as_version, commit_all, git
 
 SCHEMA = json.loads(
-    (
-        Path(__file__).resolve().parent.parent / "docs/reference/project-status.schema.json"
-    ).read_text()
+    (Path(__file__).resolve().parents[2] / "docs/reference/project-status.schema.json").read_text()
 )
 VERSION = flaskforge.__version__
 NEWER = VERSION + ".post1"
