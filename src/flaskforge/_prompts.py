@@ -8,6 +8,8 @@ terminal: it is passed through to prompt_toolkit as ``input``/``output``.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,18 +39,61 @@ def _printable(text: str) -> bool | str:
 def ask_components(
     what: str, components: Sequence[Component], preselected: Sequence[str], **io: Any
 ) -> list[str]:
-    """A checkbox of extensions or targets, each with its one-line summary."""
+    """A checkbox of extensions or targets: one line each, and the full summary of the one the
+    cursor is on below the list.
+
+    Lines are fitted to the terminal's width here, at word boundaries, because the terminal
+    would otherwise wrap them wherever the width ends, mid-word.
+    """
+    message = f"Which {what}?"
+    columns = _columns(io)
+    # The longest line questionary writes besides the choices is the answer to a single choice,
+    # "? Which ...? [<title>]"; a title that fits there fits everywhere.
+    room = columns - 1 - max(len(CHOICE_PREFIX), len(f"? {message} []"))
     width = max((len(c.name) for c in components), default=0)
     choices = [
         questionary.Choice(
-            title=f"{c.name.ljust(width)}  {c.summary}",
+            title=_fit(f"{c.name.ljust(width)}  {_summary(c)}", room),
             value=c.name,
             checked=c.name in preselected,
+            description=_wrap(_summary(c), columns - 1, len(DESCRIPTION_PREFIX)),
         )
         for c in components
     ]
-    answer = _ask(questionary.checkbox(f"Which {what}?", choices=choices, **io))
+    # questionary's own instruction is 80 characters long, so an 80-column terminal cut it.
+    instruction = "(<space> ticks, <a> all, <i> inverts, <enter> confirms)"
+    answer = _ask(questionary.checkbox(message, choices=choices, instruction=instruction, **io))
     return [str(name) for name in answer]
+
+
+#: What questionary writes before a choice's title (pointer, check box) and its description.
+CHOICE_PREFIX = " » ● "
+DESCRIPTION_PREFIX = "  Description: "
+
+
+def _summary(component: Component) -> str:
+    return ("(recommended) " if component.recommended else "") + component.summary
+
+
+def _columns(io: dict[str, Any]) -> int:
+    output = io.get("output")
+    if output is not None:
+        return int(output.get_size().columns)
+    return shutil.get_terminal_size().columns
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters, shortened after a whole word."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return cut + "…"
+
+
+def _wrap(text: str, width: int, indent: int) -> str:
+    """``text`` wrapped at word boundaries, continuation lines indented under the first."""
+    lines = textwrap.wrap(text, width=max(width - indent, 20))
+    return ("\n" + " " * indent).join(lines)
 
 
 def confirm_implied(reasons: dict[str, str], **io: Any) -> bool:

@@ -32,6 +32,8 @@ from flaskforge.errors import (
 )
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from flaskforge import ChangeResult, CreatedProject, ProjectStatus
     from flaskforge._catalogue import Catalogue, Component, Kind
 
@@ -80,6 +82,34 @@ def _stopping_signals_raise() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+def _complete_additions(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for add-extension: extensions and targets the project does not have."""
+    from click.shell_completion import CompletionItem
+
+    from flaskforge._catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    unwanted = _enabled_in(ctx.params.get("project") or Path()) | set(ctx.params.get("names") or ())
+    return [
+        CompletionItem(c.name, help=c.summary)
+        for c in (*catalogue.extensions, *catalogue.targets)
+        if c.name.startswith(incomplete) and c.name not in unwanted
+    ]
+
+
+def _enabled_in(project: Path) -> set[str]:
+    """The extensions and targets enabled in ``project``; none when it is not a project."""
+    from flaskforge._record import read_record
+
+    try:
+        record = read_record(project)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return set()
+    return {*record.extensions, *record.targets}
 
 
 class _Group(click.Group):
@@ -231,7 +261,9 @@ def _writing_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @cli.command("add-extension")
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.argument(
+    "names", nargs=-1, required=True, metavar="NAME...", shell_complete=_complete_additions
+)
 @_project_option
 @_writing_options
 @_find_links_option
@@ -433,14 +465,14 @@ def status(project: Path, as_json: bool) -> None:
 @cli.command("extensions")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
 def extensions_command(as_json: bool) -> None:
-    """List the extensions in the catalogue."""
+    """List the extensions in the catalogue; inside a project, mark those it has."""
     _list_components("extension", as_json)
 
 
 @cli.command("targets")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
 def targets_command(as_json: bool) -> None:
-    """List the deployment targets in the catalogue."""
+    """List the deployment targets in the catalogue; inside a project, mark those it has."""
     _list_components("target", as_json)
 
 
@@ -465,10 +497,18 @@ def completion(shell: str) -> None:
 
 def _list_components(kind: Kind, as_json: bool) -> None:
     from flaskforge._catalogue import load_catalogue
+    from flaskforge._record import RECORD_FILE
 
     components = load_catalogue().of_kind(kind)
+    # Inside a project (the current folder has a record), what it has is marked.
+    in_project = Path(RECORD_FILE).is_file()
+    enabled = _enabled_in(Path()) if in_project else set()
     if as_json:
-        click.echo(json.dumps([_describe(c) for c in components], indent=2))
+        described = [
+            {**_describe(c), **({"enabled": c.name in enabled} if in_project else {})}
+            for c in components
+        ]
+        click.echo(json.dumps(described, indent=2))
         return
     width = max((len(c.name) for c in components), default=0)
     for c in components:
@@ -480,7 +520,8 @@ def _list_components(kind: Kind, as_json: bool) -> None:
         if c.conflicts:
             notes.append("conflicts with " + ", ".join(c.conflicts))
         suffix = f"  ({'; '.join(notes)})" if notes else ""
-        click.echo(f"{c.name.ljust(width)}  {c.summary}{suffix}")
+        mark = ("[x] " if c.name in enabled else "[ ] ") if in_project else ""
+        click.echo(f"{mark}{c.name.ljust(width)}  {c.summary}{suffix}")
 
 
 def _describe(component: Component) -> dict[str, Any]:
@@ -539,23 +580,23 @@ def _ask(
 
     if description is None:
         description = _prompts.ask_description(DEFAULT_DESCRIPTION, **io)
-    if extensions is None:
-        preselected = list(recommended(catalogue, "extension"))
+
+    def ask_components(kind: Kind, what: str) -> list[str]:
+        # One rule for both kinds: what a ticked one requires is offered, never added silently
+        # (migrations requires database, kubernetes requires docker).
+        preselected = list(recommended(catalogue, kind))
         while True:
-            extensions = _prompts.ask_components(
-                "extensions", catalogue.extensions, preselected, **io
-            )
-            reasons = implied_by(catalogue, "extension", extensions)
+            chosen = _prompts.ask_components(what, catalogue.of_kind(kind), preselected, **io)
+            reasons = implied_by(catalogue, kind, chosen)
             if not reasons or _prompts.confirm_implied(reasons, **io):
-                break
+                return chosen or ["none"]
             # Declined: ask again, starting from what they had ticked.
-            preselected = list(extensions)
-        extensions = extensions or ["none"]
+            preselected = list(chosen)
+
+    if extensions is None:
+        extensions = ask_components("extension", "extensions")
     if targets is None:
-        targets = _prompts.ask_components(
-            "deployment targets", catalogue.targets, recommended(catalogue, "target"), **io
-        )
-        targets = targets or ["none"]
+        targets = ask_components("target", "deployment targets")
     # Resolve once here so a conflict is reported before anything else happens.
     resolve(catalogue, extensions=split_choices(extensions), targets=split_choices(targets))
     return description, list(extensions), list(targets)

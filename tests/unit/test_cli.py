@@ -161,3 +161,72 @@ def test_extension_names_complete(runner: CliRunner) -> None:
         },
     )
     assert "plain,none" in result.stdout
+
+
+def _complete(runner: CliRunner, words: str) -> list[str]:
+    """What click's bash completion offers for the last of ``words`` (as a shell would ask)."""
+    parts = words.split(" ")
+    result = runner.invoke(
+        cli,
+        [],
+        prog_name="flaskforge",
+        env={
+            "_FLASKFORGE_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(parts) - 1),
+        },
+    )
+    assert result.exit_code == 0, result.output
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+
+
+def _everything_names() -> list[str]:
+    catalogue = load_catalogue()
+    return [c.name for c in (*catalogue.extensions, *catalogue.targets)]
+
+
+def test_add_extension_completes_every_name_outside_a_project(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _complete(runner, "flaskforge add-extension ") == _everything_names()
+    assert _complete(runner, "flaskforge add-extension k") == ["kubernetes"]
+
+
+def _project(runner: CliRunner, where: Path) -> Path:
+    args = ["new", "shop", "-o", str(where), "--defaults", "-e", "database,cors", "-t", "docker"]
+    assert _invoke(runner, *args, "--no-git").exit_code == 0
+    return where / "shop"
+
+
+def test_add_extension_completes_only_what_the_project_lacks(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(runner, tmp_path)
+    lacking = [n for n in _everything_names() if n not in ("cors", "database", "docker")]
+    monkeypatch.chdir(project)
+    assert _complete(runner, "flaskforge add-extension ") == lacking
+    assert _complete(runner, "flaskforge add-extension c") == ["caching", "celery"]
+    # Nor what is already on the line.
+    assert _complete(runner, "flaskforge add-extension caching c") == ["celery"]
+    monkeypatch.chdir(tmp_path)
+    assert _complete(runner, f"flaskforge add-extension -C {project} ") == lacking
+
+
+@pytest.mark.parametrize("command", ["extensions", "targets"])
+def test_listing_inside_a_project_marks_what_it_has(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    project = _project(runner, tmp_path)
+    kind = "extension" if command == "extensions" else "target"
+    enabled = {"cors", "database", "docker"}
+    monkeypatch.chdir(project)
+    lines = _invoke(runner, command).stdout.splitlines()
+    names = [c.name for c in load_catalogue().of_kind(kind)]
+    assert [line[4:].split()[0] for line in lines] == names
+    assert [line[:4] for line in lines] == ["[x] " if name in enabled else "[ ] " for name in names]
+    listed = json.loads(_invoke(runner, command, "--json").stdout)
+    assert {item["name"]: item["enabled"] for item in listed} == {n: n in enabled for n in names}
+    monkeypatch.chdir(tmp_path)
+    assert "enabled" not in json.loads(_invoke(runner, command, "--json").stdout)[0]
+    assert not _invoke(runner, command).stdout.startswith("[")
