@@ -88,6 +88,13 @@ def render_string(source: str, context: Mapping[str, Any], name: str) -> str:
     if "{{" not in source and "{%" not in source:
         return source
     try:
-        return _environment().from_string(source).render(context)
+        return _template(source).render(context)
     except jinja2.TemplateError as error:
         raise RenderError(name, str(error)) from error
+
+
+@cache
+def _template(source: str) -> jinja2.Template:
+    # Compiling is most of a render's cost; add-extension renders every template twice, and a
+    # process that renders many selections (the tests) renders each many times.
+    return _environment().from_string(source)
