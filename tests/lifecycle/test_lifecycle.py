@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,26 +74,50 @@ def _git(project: Path, *args: str) -> str:
     ).stdout
 
 
-def _new(out: Path, extensions: list[str], targets: list[str]) -> Path:
+def _new(out: Path, extensions: list[str], targets: list[str], *, git: bool = True) -> Path:
     create_project(
         "life-svc",
         output_dir=out,
         extensions=extensions or ["none"],
         targets=targets or ["none"],
         description="Lifecycle",
+        git=git,
     )
     return out / "life-svc"
 
 
+@pytest.fixture(scope="module")
+def started(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Path], Path]:
+    """``started(start, out)``: a fresh copy, below ``out``, of the project ``new`` gives ``start``.
+
+    Each start is generated and committed once per module (git is most of the cost); every test
+    grows a copy of its own, history included.
+    """
+    made: dict[str, Path] = {}
+
+    def copy(start: str, out: Path) -> Path:
+        if start not in made:
+            made[start] = _new(tmp_path_factory.mktemp(start), *STARTS[start])
+            _git(made[start], "gc", "--quiet")  # one pack: a copy is a few files, not hundreds
+        project = out / made[start].name
+        shutil.copytree(made[start], project, symlinks=True)
+        return project
+
+    return copy
+
+
 @pytest.mark.parametrize(("start", "name"), _cases())
-def test_new_then_add_equals_new_with_it(tmp_path: Path, start: str, name: str) -> None:
+def test_new_then_add_equals_new_with_it(
+    tmp_path: Path, started: Callable[[str, Path], Path], start: str, name: str
+) -> None:
     extensions, targets = STARTS[start]
-    project = _new(tmp_path / "grown", extensions, targets)
+    project = started(start, tmp_path / "grown")
     result = add_extensions([name], project=project)
     assert result.conflicts == ()
     bigger_e = [*extensions, name] if name in EXTENSIONS else extensions
     bigger_t = [*targets, name] if name in TARGETS else targets
-    direct = _new(tmp_path / "direct", bigger_e, bigger_t)
+    # Compared as files (.git excluded), so the direct project needs no repository.
+    direct = _new(tmp_path / "direct", bigger_e, bigger_t, git=False)
     grown, expected = _files(project), _files(direct)
     assert sorted(grown) == sorted(expected), "different file sets"
     different = [path for path in expected if grown[path] != expected[path]]
@@ -99,8 +125,10 @@ def test_new_then_add_equals_new_with_it(tmp_path: Path, start: str, name: str) 
 
 
 @pytest.mark.parametrize("name", [*EXTENSIONS, *TARGETS])
-def test_adding_twice_leaves_git_status_clean(tmp_path: Path, name: str) -> None:
-    project = _new(tmp_path, [], [])
+def test_adding_twice_leaves_git_status_clean(
+    tmp_path: Path, started: Callable[[str, Path], Path], name: str
+) -> None:
+    project = started("bare", tmp_path)
     add_extensions([name], project=project)
     _git(project, "add", "-A")
     _git(project, "commit", "-qm", f"add {name}")
