@@ -150,6 +150,14 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
                         f"{kind} {component.name!r} conflicts with {other!r} but not the reverse"
                     )
         problems.extend(_cycles(kind, {n: c.requires for n, c in by_name.items()}))
+    chosen = {c.name for c in (*catalogue.extensions, *catalogue.targets)}
+    for component in everything:
+        for step in component.setup:
+            for unknown in sorted(set(step.unless) - chosen):
+                problems.append(
+                    f"{component.kind} {component.name!r}: setup step {step.run!r} is"
+                    f" unless {unknown!r}, which is no extension or target"
+                )
     # add-extension accepts both kinds of name, so one name must never mean two things.
     extension_names = {a for c in catalogue.extensions for a in (c.name, *c.aliases)}
     for component in catalogue.targets:

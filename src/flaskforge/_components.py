@@ -73,6 +73,27 @@ class Process:
 
 
 @dataclass(frozen=True)
+class SetupStep:
+    """A command a developer runs once, in the project, before its first start (``[[setup]]``).
+
+    The generated README's quick start and the steps ``flaskforge new`` prints list them, in
+    component order, between ``make install`` and ``make run`` (with each one-shot job's make
+    target after them).
+
+    Attributes:
+        run: the shell command, as typed in the project folder (a make target where one
+            exists).
+        comment: what it does, in a few words.
+        unless: extensions or targets whose own steps replace this one when they are chosen too
+            (``flask init-db`` gives way to the migrations' one-shot job).
+    """
+
+    run: str
+    comment: str
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Component:
     """The base service, a backing service, an extension or a deployment target.
 
@@ -91,7 +112,9 @@ class Component:
         system_packages: Debian packages the runtime image must carry.
         settings: the environment variables it reads.
         processes: the processes it runs beside the web server.
-        next_steps: what to do after generating, printed by the CLI.
+        setup: commands run once before the first start, in the quick start (``[[setup]]``).
+        next_steps: notes printed after generating or adding it, once the service runs: exact
+            for any selection, never "with the X extension".
     """
 
     kind: Kind = field(metadata=NOT_A_KEY)
@@ -108,6 +131,7 @@ class Component:
     system_packages: tuple[str, ...] = ()
     settings: tuple[Setting, ...] = ()
     processes: tuple[Process, ...] = ()
+    setup: tuple[SetupStep, ...] = ()
     next_steps: tuple[str, ...] = ()
 
 

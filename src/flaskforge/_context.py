@@ -8,6 +8,7 @@ from typing import Any
 from flaskforge._catalogue import Catalogue
 from flaskforge._naming import ProjectName, dns_label
 from flaskforge._selection import Selection
+from flaskforge._steps import quick_start
 
 #: Oldest Python the generated service supports, and the one its container image runs.
 PYTHON_REQUIRES = ">=3.11"
@@ -71,6 +72,10 @@ def template_context(
         "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),
         # Shared libraries the runtime image must carry (e.g. libpq5 for psycopg).
         "system_packages": sorted({p for c in components for p in c.system_packages}),
+        # The README's quick start: the same steps `flaskforge new` prints.
+        "quick_start": [
+            {"command": step.command, "comment": step.comment} for step in quick_start(components)
+        ],
         "python_requires": PYTHON_REQUIRES,
         "container_python": CONTAINER_PYTHON,
     }

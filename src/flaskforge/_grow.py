@@ -16,6 +16,7 @@ from flaskforge._catalogue import Catalogue, Kind, load_catalogue
 from flaskforge._lifecycle import ChangePlan, ChangeResult, apply_change, plan_change
 from flaskforge._record import ProjectRecord
 from flaskforge._selection import NONE, Selection, resolve, split_choices
+from flaskforge._steps import added_steps
 from flaskforge._workspace import Workspace, open_project, require_clean
 from flaskforge.errors import RequiredByOthers, UnknownChoice
 
@@ -197,12 +198,7 @@ def _adding(workspace: Workspace, catalogue: Catalogue, names: Iterable[str]) ->
     )
     added = tuple(sorted(set(new.extensions + new.targets) - set(old.extensions + old.targets)))
     asked = set(extensions) | set(targets)
-    next_steps = tuple(
-        step
-        for component in new.components(catalogue)
-        if component.name in added
-        for step in component.next_steps
-    )
+    next_steps = added_steps(new.components(catalogue), added)
     return _Change(
         replace(record, extensions=new.extensions, targets=new.targets),
         added,

@@ -1,7 +1,8 @@
 """Reading one component's ``manifest.toml``: each table against the keys of its own shape.
 
-A manifest has three shapes of table: the top level (a ``Component``), each ``[[settings]]``
-table (a ``Setting``) and each ``[[processes]]`` table (a ``Process``). The keys of a shape are
+A manifest has four shapes of table: the top level (a ``Component``), each ``[[settings]]``
+table (a ``Setting``), each ``[[processes]]`` table (a ``Process``) and each ``[[setup]]`` table
+(a ``SetupStep``). The keys of a shape are
 the fields of its class, typed by its annotations, so the classes in ``_components.py`` are the
 one list of what a manifest may say. A key of another shape (``command`` at the top level,
 ``requires`` in a setting), a key of an extension in the base or a service, a value of the wrong
@@ -26,6 +27,7 @@ from flaskforge._components import (
     Kind,
     Process,
     Setting,
+    SetupStep,
 )
 
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -39,6 +41,7 @@ _PLACES: dict[type, str] = {
     Component: "at the top level",
     Setting: "in [[settings]]",
     Process: "in [[processes]]",
+    SetupStep: "in [[setup]]",
 }
 
 
@@ -168,7 +171,8 @@ def _required(key: Field[Any]) -> bool:
 
 
 def _noun(shape: type) -> str:
-    return {Setting: "setting", Process: "process"}.get(shape, shape.__name__.lower())
+    nouns = {Setting: "setting", Process: "process", SetupStep: "setup step"}
+    return nouns.get(shape, shape.__name__.lower())
 
 
 @cache

@@ -15,6 +15,7 @@ from flaskforge._naming import ProjectName, parse_description, parse_project_nam
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
 from flaskforge._selection import Selection, resolve
+from flaskforge._steps import Step, notes, quick_start
 from flaskforge._versions import installed
 from flaskforge.errors import DestinationExists, InvalidOutputDir
 
@@ -24,7 +25,11 @@ DEFAULT_DESCRIPTION = "A Flask microservice"
 
 @dataclass(frozen=True)
 class ProjectPlan:
-    """Everything ``create_project`` would write, computed without touching the disk."""
+    """Everything ``create_project`` would write, computed without touching the disk.
+
+    ``quick_start`` holds the commands from the new project to a running development server
+    (the generated README's quick start); ``next_steps`` the components' notes for after that.
+    """
 
     name: ProjectName
     destination: Path
@@ -32,6 +37,7 @@ class ProjectPlan:
     record: ProjectRecord
     files: Mapping[str, RenderedFile]
     next_steps: tuple[str, ...] = ()
+    quick_start: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,10 +82,16 @@ def plan_project(
         targets=selection.targets,
     )
     files = render_project(catalogue, record)
-    next_steps = tuple(
-        step for component in selection.components(catalogue) for step in component.next_steps
+    components = selection.components(catalogue)
+    return ProjectPlan(
+        project_name,
+        destination,
+        selection,
+        record,
+        files,
+        next_steps=notes(components),
+        quick_start=quick_start(components),
     )
-    return ProjectPlan(project_name, destination, selection, record, files, next_steps)
 
 
 def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, RenderedFile]:

@@ -10,6 +10,7 @@ commands, so ``--help`` and ``--version`` stay fast.
 from __future__ import annotations
 
 import json
+import shlex
 import signal
 import sys
 import threading
@@ -619,13 +620,16 @@ def _report_created(result: CreatedProject) -> None:
         return
     git = " as a git repository with one commit" if result.git else ""
     click.echo(f"Created {plan.destination}/{git}: {len(plan.files)} files ({summary}).")
-    click.echo("Next steps:")
-    click.echo(f"  cd {plan.destination}")
-    click.echo("  make install    # virtual environment in .venv with the dev tools")
-    click.echo("  make test       # lint and tests")
-    click.echo("  make run        # development server on http://127.0.0.1:5000")
-    for step in plan.next_steps:
-        click.echo(f"  {step}")
+    # The generated README's quick start, from the same data (see _steps.py).
+    cd = f"cd {shlex.quote(str(plan.destination))}"
+    steps = [(cd, ""), *((s.command, s.comment) for s in plan.quick_start)]
+    width = max(len(command) for command, _ in steps)
+    click.echo("Next steps (the README's quick start):")
+    for command, comment in steps:
+        click.echo(f"  {command.ljust(width)}  # {comment}" if comment else f"  {command}")
+    click.echo("Then, from another terminal: curl -s localhost:5000/livez")
+    for note in plan.next_steps:
+        click.echo(f"- {note}")
 
 
 def _report_recovery(recovered: str | None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flaskforge import load_catalogue
-from flaskforge._components import Component, Process, Setting
+from flaskforge._components import Component, Process, Setting, SetupStep
 from flaskforge.cli import cli
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -45,8 +45,9 @@ def _documented_keys(heading: str) -> list[str]:
         ("### The top level", Component),
         ("### `[[settings]]`", Setting),
         ("### `[[processes]]`", Process),
+        ("### `[[setup]]`", SetupStep),
     ],
-    ids=["top-level", "settings", "processes"],
+    ids=["top-level", "settings", "processes", "setup"],
 )
 def test_templates_page_lists_exactly_the_manifest_keys(heading: str, shape: type) -> None:
     keys = [f.name for f in fields(shape) if f.metadata.get("key", True)]

@@ -1,0 +1,107 @@
+"""``flaskforge new``'s next steps, run as printed, reach a running service that answers the
+README's curl commands.
+
+One change to what a user types: the development server listens on a free port rather than
+5000 (``FLASK_RUN_PORT``, which ``flask run`` reads), so that the test never meets another
+server; the curl commands are pointed at that port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flaskforge import load_catalogue
+from flaskforge.cli import cli
+from tests import e2e
+from tests.render.test_quick_start import printed_steps
+
+SELECTIONS = {
+    "bare": ["-e", "none"],
+    "defaults": [],
+    # The database without migrations: its tables come from 'flask init-db' instead.
+    "database": ["-e", "database"],
+    "every-extension": ["-e", ",".join(e.name for e in load_catalogue().extensions)],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _readme_curls(project: Path) -> list[str]:
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = section.split("```sh\n")[2].split("```", 1)[0]
+    return [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the development server stopped:\n{log.read_text()}"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {seconds} s")
+
+
+@pytest.mark.parametrize("selection", sorted(SELECTIONS))
+def test_next_steps_run_as_printed_reach_a_service(tmp_path: Path, selection: str) -> None:
+    args = ["new", "shop", "-o", str(tmp_path), "--defaults", "--no-git", *SELECTIONS[selection]]
+    result = CliRunner().invoke(cli, [*args, "-t", "none"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    commands, notes = printed_steps(result.stdout)
+    port = _free_port()
+    env = e2e.clean_env(FLASK_RUN_PORT=str(port))
+    cwd = Path.cwd()
+    for command in commands[:-1]:
+        if command.startswith("cd "):
+            cwd = cwd / shlex.split(command)[1]
+            continue
+        e2e.run("bash", "-c", command, cwd=cwd, env=env)
+    assert commands[-1] == "make run"
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            ["bash", "-c", commands[-1]],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/livez", server, log)
+        answers = [
+            e2e.run("bash", "-c", curl.replace(":5000", f":{port}"), cwd=cwd, env=env)
+            for curl in _readme_curls(cwd)
+        ]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert [json.loads(a).get("status") for a in answers[:1]] == ["alive"]
+    created, listed = (json.loads(a) for a in answers[1:])
+    assert created["name"] == "first", created
+    assert created in listed["items"], listed
+    # Each command a note gives exists: its --help works in the installed project.
+    for command in re.findall(r"'(\.venv/bin/flask [^']*)'", " ".join(notes)):
+        words = shlex.split(command)
+        options = [i for i, word in enumerate(words) if word.startswith("-")]
+        before_options = words[: options[0]] if options else words
+        e2e.run(*before_options, "--help", cwd=cwd, env=env)

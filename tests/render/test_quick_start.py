@@ -1,0 +1,111 @@
+"""The steps ``flaskforge new`` prints are the generated README's quick start, exact for the
+selection: the make targets they name exist, and no note speaks of what was not chosen.
+
+``tests/e2e/test_quick_start.py`` runs them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flaskforge import load_catalogue
+from flaskforge.cli import cli
+
+
+def _selections() -> list[tuple[str, list[str], list[str]]]:
+    catalogue = load_catalogue()
+    chosen = [(e.name, [e.name], ["none"]) for e in catalogue.extensions]
+    chosen += [(t.name, ["none"], [t.name]) for t in catalogue.targets]
+    everything = [e.name for e in catalogue.extensions]
+    return [
+        ("bare", ["none"], ["none"]),
+        ("defaults", [], []),
+        *chosen,
+        ("everything", everything, [t.name for t in catalogue.targets]),
+    ]
+
+
+SELECTIONS = _selections()
+
+
+def _new(tmp_path: Path, extensions: list[str], targets: list[str]) -> tuple[str, Path]:
+    args = ["new", "shop", "-o", str(tmp_path), "--no-git", "--defaults"]
+    args += [f"-e{','.join(extensions)}"] * bool(extensions)
+    args += [f"-t{','.join(targets)}"] * bool(targets)
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout, tmp_path / "shop"
+
+
+def printed_steps(output: str) -> tuple[list[str], list[str]]:
+    """The commands `new` printed as next steps (each comment dropped), and its notes."""
+    lines = output.splitlines()
+    start = lines.index("Next steps (the README's quick start):") + 1
+    commands = []
+    for line in lines[start:]:
+        if not line.startswith("  "):
+            break
+        commands.append(line.split("  #", 1)[0].strip())
+    notes = [line[2:] for line in lines if line.startswith("- ")]
+    return commands, notes
+
+
+def readme_quick_start(project: Path) -> list[str]:
+    """The commands of the first sh block under the README's "Quick start" heading."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def make_targets(project: Path) -> set[str]:
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][a-z0-9_-]*):", makefile, re.M))
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_next_steps_are_the_readme_quick_start(
+    tmp_path: Path, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    output, project = _new(tmp_path, extensions, targets)
+    commands, notes = printed_steps(output)
+    assert commands[0] == f"cd {project}"
+    assert commands[1:] == readme_quick_start(project)
+    assert commands[1:3] == ["make install", "cp .env.example .env"]
+    assert commands[-1] == "make run"
+    assert (project / ".env.example").is_file()
+    # Every make target named, in the steps or the notes, is one the Makefile has.
+    named = re.findall(r"\bmake ([a-z][a-z0-9_-]*)", " ".join(commands + notes))
+    assert set(named) <= make_targets(project), named
+    # The migration step when, and only when, migrations is chosen; tables made once either way.
+    record = (project / ".flaskforge.toml").read_text(encoding="utf-8")
+    assert ("make migrate" in commands) == ('"migrations"' in record)
+    assert (".venv/bin/flask init-db" in commands) == (
+        '"database"' in record and '"migrations"' not in record
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_notes_speak_only_of_the_selection(
+    tmp_path: Path, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    output, project = _new(tmp_path, extensions, targets)
+    _, notes = printed_steps(output)
+    record = (project / ".flaskforge.toml").read_text(encoding="utf-8")
+    catalogue = load_catalogue()
+    absent = [
+        c.name for c in (*catalogue.extensions, *catalogue.targets) if f'"{c.name}"' not in record
+    ]
+    for note in notes:
+        # A command in a note is one that works as written: no bare 'flask' or 'celery'.
+        assert not re.search(r"'(flask|celery) ", note), note
+        for name in absent:
+            assert not re.search(rf"\b{name}\b", note, re.I), (name, note)
