@@ -21,9 +21,14 @@ __all__ = [
     "FileChange",
     "GrowResult",
     "Outcome",
+    "Process",
+    "ProjectName",
     "ProjectPlan",
+    "ProjectRecord",
     "ProjectStatus",
+    "RenderedFile",
     "Selection",
+    "Setting",
     "__version__",
     "add_extensions",
     "check_destination",
@@ -42,7 +47,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from flaskforge._catalogue import Catalogue, Component, load_catalogue
+    from flaskforge._catalogue import Catalogue, Component, Process, Setting, load_catalogue
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -53,6 +58,7 @@ if TYPE_CHECKING:
     from flaskforge._inspect import Difference, ProjectStatus, check_project, project_status
     from flaskforge._lifecycle import ChangePlan, ChangeResult
     from flaskforge._merge import FileChange, Outcome
+    from flaskforge._naming import ProjectName
     from flaskforge._project import (
         DEFAULT_DESCRIPTION,
         CreatedProject,
@@ -61,13 +67,20 @@ if TYPE_CHECKING:
         create_project,
         plan_project,
     )
+    from flaskforge._record import ProjectRecord
+    from flaskforge._render import RenderedFile
     from flaskforge._selection import Selection
     from flaskforge._update import plan_update, update_project
 
 _LAZY = {
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
+    "Process": "flaskforge._catalogue",
+    "Setting": "flaskforge._catalogue",
     "load_catalogue": "flaskforge._catalogue",
+    "ProjectName": "flaskforge._naming",
+    "ProjectRecord": "flaskforge._record",
+    "RenderedFile": "flaskforge._render",
     "DEFAULT_DESCRIPTION": "flaskforge._project",
     "CreatedProject": "flaskforge._project",
     "ProjectPlan": "flaskforge._project",
