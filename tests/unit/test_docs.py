@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import fields
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -52,3 +54,59 @@ def _documented_keys(heading: str) -> list[str]:
 def test_templates_page_lists_exactly_the_manifest_keys(heading: str, shape: type) -> None:
     keys = [f.name for f in fields(shape) if f.metadata.get("key", True)]
     assert sorted(_documented_keys(heading)) == sorted(keys)
+
+
+def _hooks() -> ModuleType:
+    """The site's mkdocs hooks (scripts/mkdocs_hooks.py), as mkdocs loads them."""
+    path = DOCS.parent / "scripts" / "mkdocs_hooks.py"
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_site_runs_the_hooks() -> None:
+    assert "  - scripts/mkdocs_hooks.py\n" in (DOCS.parent / "mkdocs.yml").read_text()
+
+
+@pytest.mark.parametrize("name", [c.name for c in load_catalogue().extensions])
+def test_extension_pages_include_the_page_the_extension_ships(name: str) -> None:
+    # One source: the page a generated project carries is what the site shows, never a copy.
+    source = (DOCS / "extensions" / f"{name}.md").read_text(encoding="utf-8")
+    directive = re.search(rf"^<!-- flaskforge:page {name}((?: \+[a-z0-9-]+)*) -->$", source, re.M)
+    assert directive, f"docs/extensions/{name}.md must include <!-- flaskforge:page {name} -->"
+    assert re.search(rf"^<!-- flaskforge:adds {name}[ +a-z0-9-]* -->$", source, re.M)
+    hooks = _hooks()
+    shipped = hooks.shipped_page(name, tuple(directive[1].split(" +")[1:]))
+    site = hooks.expand(source)
+    assert shipped in site
+    prose = [line for line in shipped.split("\n") if len(line) > 60 and not line.startswith("#")]
+    assert prose, "the shipped page has no prose to compare"
+    copied = [line for line in prose if line in source]
+    assert copied == [], "the site page repeats the shipped page by hand"
+
+
+def test_the_shipped_page_is_demoted_under_the_site_page() -> None:
+    hooks = _hooks()
+    text = "# Title\n\n### Deep\n\n```sh\n# a comment\n```\n\n#### Deeper\n"
+    assert hooks.demote(text.split("\n", 1)[1]) == (
+        "\n### Deep\n\n```sh\n# a comment\n```\n\n#### Deeper\n"
+    )
+    assert hooks.demote("## Shallow\n### Under it") == "### Shallow\n#### Under it"
+
+
+def test_what_an_extension_adds_comes_from_its_manifest() -> None:
+    hooks = _hooks()
+    catalogue = load_catalogue()
+    for component in catalogue.extensions:
+        listed = hooks.adds(component.name)
+        for requirement in (*component.dependencies, *component.dev_dependencies):
+            assert f"`{requirement}`" in listed, (component.name, requirement)
+        for setting in component.settings:
+            assert f"`{setting.name}`" in listed, (component.name, setting.name)
+        for service in component.services:
+            assert f"`{service}`" in listed, (component.name, service)
+        for process in component.processes:
+            assert f"`{process.name}`" in listed, (component.name, process.name)
