@@ -29,6 +29,8 @@ __all__ = [
     "RenderedFile",
     "Selection",
     "Setting",
+    "SetupStep",
+    "Step",
     "__version__",
     "add_extensions",
     "check_destination",
@@ -47,7 +49,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from flaskforge._catalogue import Catalogue, Component, Process, Setting, load_catalogue
+    from flaskforge._catalogue import Catalogue, Component, load_catalogue
+    from flaskforge._components import Process, Setting, SetupStep
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -70,13 +73,15 @@ if TYPE_CHECKING:
     from flaskforge._record import ProjectRecord
     from flaskforge._render import RenderedFile
     from flaskforge._selection import Selection
+    from flaskforge._steps import Step
     from flaskforge._update import plan_update, update_project
 
 _LAZY = {
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
-    "Process": "flaskforge._catalogue",
-    "Setting": "flaskforge._catalogue",
+    "Process": "flaskforge._components",
+    "Setting": "flaskforge._components",
+    "SetupStep": "flaskforge._components",
     "load_catalogue": "flaskforge._catalogue",
     "ProjectName": "flaskforge._naming",
     "ProjectRecord": "flaskforge._record",
@@ -88,6 +93,7 @@ _LAZY = {
     "create_project": "flaskforge._project",
     "plan_project": "flaskforge._project",
     "Selection": "flaskforge._selection",
+    "Step": "flaskforge._steps",
     "GrowResult": "flaskforge._grow",
     "add_extensions": "flaskforge._grow",
     "plan_add_extensions": "flaskforge._grow",
