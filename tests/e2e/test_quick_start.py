@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from flaskforge import load_catalogue
 from flaskforge.cli import cli
 from tests import e2e
+from tests.render.test_getting_started import console_transcript
 from tests.render.test_quick_start import printed_steps
 
 SELECTIONS = {
@@ -47,6 +48,15 @@ def _readme_curls(project: Path) -> list[str]:
     section = readme.split("## Quick start", 1)[1]
     block = section.split("```sh\n")[2].split("```", 1)[0]
     return [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
+
+
+def _docs_curls() -> list[tuple[str, str]]:
+    """Each curl command docs/index.md shows, with the answer it shows."""
+    text = (Path(__file__).resolve().parents[2] / "docs/index.md").read_text(encoding="utf-8")
+    shown = []
+    for command in re.findall(r"^\$ (curl .*)$", text, re.M):
+        shown.append((command, console_transcript(command)))
+    return [(command, "\n".join(lines)) for command, lines in shown]
 
 
 def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 60) -> None:
@@ -88,6 +98,10 @@ def test_next_steps_run_as_printed_reach_a_service(tmp_path: Path, selection: st
         )
     try:
         _wait_for(f"http://127.0.0.1:{port}/livez", server, log)
+        if selection == "defaults":  # what docs/index.md shows a newcomer, answer included
+            for command, shown in _docs_curls():
+                answer = e2e.run("bash", "-c", command.replace(":5000", f":{port}"), env=env)
+                assert json.loads(answer) == json.loads(shown), command
         answers = [
             e2e.run("bash", "-c", curl.replace(":5000", f":{port}"), cwd=cwd, env=env)
             for curl in _readme_curls(cwd)
