@@ -140,7 +140,7 @@ def recover(project: Path) -> str | None:
         else:
             _roll_back(project, journal, plan["entries"], plan["created"], ref)
             outcome = "rolled back"
-        plan_path.unlink()
+        plan_path.unlink(missing_ok=True)
         shutil.rmtree(journal, ignore_errors=True)
     return outcome
 
@@ -202,10 +202,12 @@ def _roll_back(
     created: list[str],
     ref: RefMove | None,
 ) -> None:
-    """Undo whatever of ``entries`` was swapped (idempotent: safe to run again)."""
-    if ref is not None and (journal / _COMMITTED).exists():
+    """Undo whatever of ``entries`` was swapped (idempotent: safe to run again if cut short)."""
+    if ref is not None:
         # Only if it had moved: put it back where it was.
         _move_ref(project, ref.ref, ref.old, ref.new)
+    # From here on, a run cut short is rolled back again, never forward.
+    (journal / _COMMITTED).unlink(missing_ok=True)
     for entry in reversed(entries):
         target = project / entry["path"]
         old = journal / entry["old"] if entry["old"] is not None else None
@@ -216,7 +218,7 @@ def _roll_back(
             target.unlink(missing_ok=True)
     for folder in reversed(created):
         shutil.rmtree(project / folder, ignore_errors=True)
-    (journal / _COMMITTED).unlink(missing_ok=True)
+    (journal / _PLAN).unlink(missing_ok=True)
     shutil.rmtree(journal, ignore_errors=True)
 
 

@@ -634,9 +634,7 @@ def _report_created(result: CreatedProject) -> None:
 
 def _report_recovery(recovered: str | None) -> None:
     if recovered:
-        click.echo(
-            f"An interrupted flaskforge run had left this project half-changed: {recovered}."
-        )
+        click.echo(f"An interrupted flaskforge run had left the project half-changed: {recovered}.")
 
 
 def _report_changes(result: ChangeResult, headline: str) -> None:
