@@ -102,6 +102,23 @@ def _complete_additions(
     ]
 
 
+def _complete_removals(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion for remove-extension: what the project has, not yet on the line."""
+    from click.shell_completion import CompletionItem
+
+    from flaskforge._catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    wanted = _enabled_in(ctx.params.get("project") or Path()) - set(ctx.params.get("names") or ())
+    return [
+        CompletionItem(c.name, help=c.summary)
+        for c in (*catalogue.extensions, *catalogue.targets)
+        if c.name.startswith(incomplete) and c.name in wanted
+    ]
+
+
 def _enabled_in(project: Path) -> set[str]:
     """The extensions and targets enabled in ``project``; none when it is not a project."""
     from flaskforge._record import read_record
@@ -303,7 +320,9 @@ def add_extension(
 
 
 @cli.command("remove-extension")
-@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@click.argument(
+    "names", nargs=-1, required=True, metavar="NAME...", shell_complete=_complete_removals
+)
 @click.option(
     "--cascade", is_flag=True, help="Also remove the enabled extensions that require them."
 )

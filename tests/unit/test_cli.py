@@ -177,7 +177,7 @@ def _complete(runner: CliRunner, words: str) -> list[str]:
         },
     )
     assert result.exit_code == 0, result.output
-    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines() if line]
 
 
 def _everything_names() -> list[str]:
@@ -211,6 +211,19 @@ def test_add_extension_completes_only_what_the_project_lacks(
     assert _complete(runner, "flaskforge add-extension caching c") == ["celery"]
     monkeypatch.chdir(tmp_path)
     assert _complete(runner, f"flaskforge add-extension -C {project} ") == lacking
+
+
+def test_remove_extension_completes_what_the_project_has(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(runner, tmp_path)
+    monkeypatch.chdir(project)
+    assert _complete(runner, "flaskforge remove-extension ") == ["cors", "database", "docker"]
+    assert _complete(runner, "flaskforge remove-extension d") == ["database", "docker"]
+    assert _complete(runner, "flaskforge remove-extension docker d") == ["database"]
+    monkeypatch.chdir(tmp_path)
+    assert _complete(runner, "flaskforge remove-extension ") == []
+    assert _complete(runner, f"flaskforge remove-extension -C {project} c") == ["cors"]
 
 
 @pytest.mark.parametrize("command", ["extensions", "targets"])
