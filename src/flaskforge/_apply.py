@@ -83,13 +83,8 @@ def apply(project: Path, step: Transaction) -> None:
         order = sorted(step.writes, key=lambda path: (path == step.last, path))
         for index, relative in enumerate(order):
             entries.append(_stage(project, journal, index, relative, step))
-        for relative in order:
-            if step.writes[relative] is None:
-                continue
-            for parent in reversed(Path(relative).parents[:-1]):
-                folder = parent.as_posix()
-                if folder not in created and not (project / folder).exists():
-                    created.append(folder)
+        written = [path for path in order if step.writes[path] is not None]
+        created.extend(_new_folders(project, written))
         _write_plan(journal, entries, created, step.ref)
         for entry in entries:
             _swap(project, journal, entry)
@@ -106,6 +101,17 @@ def apply(project: Path, step: Transaction) -> None:
     with deferred():
         (journal / _PLAN).unlink()
         shutil.rmtree(journal, ignore_errors=True)
+
+
+def _new_folders(project: Path, written: list[str]) -> list[str]:
+    """The folders writing ``written`` creates, parents first: a roll-back removes them."""
+    created: list[str] = []
+    for relative in written:
+        for parent in reversed(Path(relative).parents[:-1]):
+            folder = parent.as_posix()
+            if folder not in created and not (project / folder).exists():
+                created.append(folder)
+    return created
 
 
 def recover(project: Path) -> str | None:

@@ -11,6 +11,7 @@ catalogue and checks what no single manifest can (references, cycles, clashes).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -103,67 +104,94 @@ def _pinned(requirement: str) -> tuple[str, str]:
 
 def check_catalogue(catalogue: Catalogue) -> list[str]:
     """Every inconsistency between components: references, cycles, conflicts, clashes."""
-    problems: list[str] = []
-    setting_owner: dict[str, str] = {}
-    file_owner: dict[str, str] = {}
-    pins: dict[str, tuple[str, str]] = {}
-    service_names = {s.name for s in catalogue.services}
     everything = (catalogue.base, *catalogue.services, *catalogue.extensions, *catalogue.targets)
-    for component in everything:
-        label = f"{component.kind} {component.name!r}"
+    return [
+        *_unknown_services(catalogue, everything),
+        *_clashing_pins(everything),
+        *_clashing(everything, "setting", lambda c: [s.name for s in c.settings]),
+        *_clashing(everything, "file", lambda c: _template_paths(c.files)),
+        *_choices("extension", catalogue.extensions),
+        *_choices("target", catalogue.targets),
+        *_unknown_setup_exceptions(catalogue, everything),
+        *_names_of_both_kinds(catalogue),
+    ]
+
+
+def _label(component: Component) -> str:
+    return f"{component.kind} {component.name!r}"
+
+
+def _unknown_services(catalogue: Catalogue, components: Iterable[Component]) -> Iterator[str]:
+    known = {s.name for s in catalogue.services}
+    for component in components:
         for service in component.services:
-            if service not in service_names:
-                problems.append(f"{label}: unknown service {service!r}")
+            if service not in known:
+                yield f"{_label(component)}: unknown service {service!r}"
+
+
+def _clashing_pins(components: Iterable[Component]) -> Iterator[str]:
+    # Two components pinning one distribution to different versions would make pip fail.
+    # Extras may differ ("psycopg[binary]==3.3.9" and "psycopg==3.3.9" agree).
+    pins: dict[str, tuple[str, str]] = {}
+    for component in components:
         for requirement in (*component.dependencies, *component.dev_dependencies):
-            # Two components pinning one distribution to different versions would make pip
-            # fail. Extras may differ ("psycopg[binary]==3.3.9" and "psycopg==3.3.9" agree).
             distribution, version = _pinned(requirement)
             if distribution in pins and _pinned(pins[distribution][0])[1] != version:
                 other, owner = pins[distribution]
-                problems.append(f"{label} pins {requirement} but {owner} pins {other}")
-            pins.setdefault(distribution, (requirement, label))
-        for setting in component.settings:
-            if setting.name in setting_owner:
-                problems.append(
-                    f"setting {setting.name} declared by both {setting_owner[setting.name]}"
-                    f" and {label}"
-                )
-            setting_owner[setting.name] = label
-        for path in _template_paths(component.files):
-            if path in file_owner:
-                problems.append(f"file {path} comes from both {file_owner[path]} and {label}")
-            file_owner[path] = label
-    for kind in ("extension", "target"):
-        by_name = {c.name: c for c in catalogue.of_kind(kind)}
-        aliases: dict[str, str] = {}
-        for component in by_name.values():
-            for alias in component.aliases:
-                if alias in by_name or alias in aliases:
-                    problems.append(f"{kind} alias {alias!r} is already taken")
-                aliases[alias] = component.name
-            for ref in (*component.requires, *component.conflicts):
-                if ref not in by_name:
-                    problems.append(f"{kind} {component.name!r} refers to unknown {kind} {ref!r}")
-            for other in component.conflicts:
-                if other in by_name and component.name not in by_name[other].conflicts:
-                    problems.append(
-                        f"{kind} {component.name!r} conflicts with {other!r} but not the reverse"
-                    )
-        problems.extend(_cycles(kind, {n: c.requires for n, c in by_name.items()}))
+                yield f"{_label(component)} pins {requirement} but {owner} pins {other}"
+            pins.setdefault(distribution, (requirement, _label(component)))
+
+
+def _clashing(
+    components: Iterable[Component], what: str, names: Callable[[Component], list[str]]
+) -> Iterator[str]:
+    """Settings or files that two components both declare: each belongs to exactly one."""
+    owner: dict[str, str] = {}
+    for component in components:
+        for name in names(component):
+            if name in owner:
+                both = "declared by both" if what == "setting" else "comes from both"
+                yield f"{what} {name} {both} {owner[name]} and {_label(component)}"
+            owner[name] = _label(component)
+
+
+def _choices(kind: Kind, components: Iterable[Component]) -> Iterator[str]:
+    """Aliases taken twice, unknown or one-sided references, and requirement cycles."""
+    by_name = {c.name: c for c in components}
+    aliases: set[str] = set()
+    for component in by_name.values():
+        for alias in component.aliases:
+            if alias in by_name or alias in aliases:
+                yield f"{kind} alias {alias!r} is already taken"
+            aliases.add(alias)
+        for ref in (*component.requires, *component.conflicts):
+            if ref not in by_name:
+                yield f"{kind} {component.name!r} refers to unknown {kind} {ref!r}"
+        for other in component.conflicts:
+            if other in by_name and component.name not in by_name[other].conflicts:
+                yield f"{kind} {component.name!r} conflicts with {other!r} but not the reverse"
+    yield from _cycles(kind, {n: c.requires for n, c in by_name.items()})
+
+
+def _unknown_setup_exceptions(
+    catalogue: Catalogue, components: Iterable[Component]
+) -> Iterator[str]:
     chosen = {c.name for c in (*catalogue.extensions, *catalogue.targets)}
-    for component in everything:
+    for component in components:
         for step in component.setup:
             for unknown in sorted(set(step.unless) - chosen):
-                problems.append(
-                    f"{component.kind} {component.name!r}: setup step {step.run!r} is"
+                yield (
+                    f"{_label(component)}: setup step {step.run!r} is"
                     f" unless {unknown!r}, which is no extension or target"
                 )
+
+
+def _names_of_both_kinds(catalogue: Catalogue) -> Iterator[str]:
     # add-extension accepts both kinds of name, so one name must never mean two things.
     extension_names = {a for c in catalogue.extensions for a in (c.name, *c.aliases)}
     for component in catalogue.targets:
         for name in sorted({component.name, *component.aliases} & extension_names):
-            problems.append(f"{name!r} names both an extension and a target")
-    return problems
+            yield f"{name!r} names both an extension and a target"
 
 
 def _cycles(kind: str, requires: dict[str, tuple[str, ...]]) -> list[str]:

@@ -1,5 +1,6 @@
-"""``add_extensions`` and ``remove_extensions``: change a project's components, keeping every
-line its owner wrote.
+"""``add_extensions`` and ``remove_extensions``: change a project's components, keeping its lines.
+
+Every line the project's owner wrote is kept.
 
 Both change the answers and keep the version: the target is the clean render of the new
 selection, merged into the project from its baseline (see ``_lifecycle``). Each has a

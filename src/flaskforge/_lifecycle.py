@@ -208,9 +208,11 @@ def _carried(
     record: ProjectRecord,
     target: ProjectRecord,
 ) -> dict[str, RenderedFile]:
-    """The target of an add or remove on a project of an older version, whose templates this
-    flaskforge does not have: the component's change, rendered with today's templates, merged
-    into the older baseline the way it is merged into the owner's files.
+    """The target of an add or remove on a project of an older version.
+
+    This flaskforge does not have that version's templates: the component's change, rendered
+    with today's templates, is merged into the older baseline the way it is merged into the
+    owner's files.
     """
     from flaskforge._render import RenderedFile
 

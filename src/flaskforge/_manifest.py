@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import MISSING, Field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -66,42 +67,48 @@ def read_component(folder: Path, kind: Kind, problems: list[str]) -> Component |
 
 def _check_component(component: Component, folder: Path, where: str, problems: list[str]) -> None:
     """What the types alone do not say: names, pins, setting and process rules."""
+    problems.extend(f"{where}: {problem}" for problem in _component_problems(component, folder))
+
+
+def _component_problems(component: Component, folder: Path) -> Iterator[str]:
     if component.name != folder.name:
-        problems.append(f"{where}: name {component.name!r} differs from its folder name")
+        yield f"name {component.name!r} differs from its folder name"
     if component.kind != "base" and not _COMPONENT_NAME.fullmatch(component.name):
-        problems.append(f"{where}: name must be lower case letters, digits and '-'")
+        yield "name must be lower case letters, digits and '-'"
     for requirement in (*component.dependencies, *component.dev_dependencies):
         if not _PINNED.fullmatch(requirement):
-            problems.append(f"{where}: dependency {requirement!r} is not pinned with '=='")
+            yield f"dependency {requirement!r} is not pinned with '=='"
     for package in component.system_packages:
         if not _SYSTEM_PACKAGE.fullmatch(package):
-            problems.append(f"{where}: system package {package!r} is not a Debian package name")
+            yield f"system package {package!r} is not a Debian package name"
     names = {setting.name for setting in component.settings}
     for setting in component.settings:
-        if setting.type not in SETTING_TYPES:
-            problems.append(f"{where}: setting {setting.name} has unknown type {setting.type!r}")
-        if not _SETTING_NAME.fullmatch(setting.name):
-            problems.append(f"{where}: setting {setting.name!r} is not UPPER_SNAKE_CASE")
-        if setting.secret and setting.default:
-            problems.append(f"{where}: secret setting {setting.name} must not have a default")
-        if not setting.required_unless:
-            continue
-        if not setting.secret:
-            problems.append(
-                f"{where}: setting {setting.name} has required_unless but is not secret"
-                " (only secrets are required)"
-            )
-        if setting.required_unless not in names - {setting.name}:
-            problems.append(
-                f"{where}: setting {setting.name} is required_unless"
-                f" {setting.required_unless!r}, which is not another setting of"
-                f" {component.name!r}"
-            )
+        yield from _setting_problems(setting, names - {setting.name}, component.name)
     for process in component.processes:
         if process.kind not in PROCESS_KINDS:
-            problems.append(f"{where}: process {process.name!r} has unknown kind {process.kind!r}")
+            yield f"process {process.name!r} has unknown kind {process.kind!r}"
         if not process.command:
-            problems.append(f"{where}: process {process.name!r} has no command")
+            yield f"process {process.name!r} has no command"
+
+
+def _setting_problems(setting: Setting, others: set[str], component: str) -> Iterator[str]:
+    """What is wrong with one setting; ``others`` are the component's other settings."""
+    if setting.type not in SETTING_TYPES:
+        yield f"setting {setting.name} has unknown type {setting.type!r}"
+    if not _SETTING_NAME.fullmatch(setting.name):
+        yield f"setting {setting.name!r} is not UPPER_SNAKE_CASE"
+    if setting.secret and setting.default:
+        yield f"secret setting {setting.name} must not have a default"
+    if setting.required_unless and not setting.secret:
+        yield (
+            f"setting {setting.name} has required_unless but is not secret"
+            " (only secrets are required)"
+        )
+    if setting.required_unless and setting.required_unless not in others:
+        yield (
+            f"setting {setting.name} is required_unless {setting.required_unless!r},"
+            f" which is not another setting of {component!r}"
+        )
 
 
 def _read_table(

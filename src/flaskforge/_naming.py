@@ -1,5 +1,6 @@
-"""Check what a user typed: the NAME (a directory, a package and a deployment name) and the
-one-line description.
+"""Check what a user typed: the NAME and the one-line description.
+
+The NAME is a directory, a package and a deployment name at once.
 
 Pure functions: no disk, no output. Everything here runs before anything is written.
 """

@@ -39,8 +39,9 @@ def _printable(text: str) -> bool | str:
 def ask_components(
     what: str, components: Sequence[Component], preselected: Sequence[str], **io: Any
 ) -> list[str]:
-    """A checkbox of extensions or targets: one line each, and the full summary of the one the
-    cursor is on below the list.
+    """A checkbox of extensions or targets: one line each, the summary under the cursor below.
+
+    The full summary of the one the cursor is on is shown below the list.
 
     Lines are fitted to the terminal's width here, at word boundaries, because the terminal
     would otherwise wrap them wherever the width ends, mid-word.

@@ -1,5 +1,6 @@
-"""``update_project``: move a project to the installed flaskforge version, keeping every line its
-owner wrote.
+"""``update_project``: move a project to the installed flaskforge version, keeping its lines.
+
+Every line the project's owner wrote is kept.
 
 The answers stay; the version changes. The baseline (the clean render of the project's version)
 is merged into the owner's files towards the clean render of the installed version, after the

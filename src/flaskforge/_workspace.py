@@ -1,6 +1,7 @@
-"""Open an existing project for a lifecycle command: find it, finish an interrupted step, read and
-check its record, and find its git repository. Every refusal happens here, before anything is
-planned or written.
+"""Open an existing project for a lifecycle command; every refusal happens here.
+
+Find the project, finish an interrupted step, read and check its record, and find its git
+repository, all before anything is planned or written.
 """
 
 from __future__ import annotations

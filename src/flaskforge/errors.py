@@ -211,8 +211,10 @@ class ProjectBehind(FlaskforgeError):
 
 
 class UpdateFirst(FlaskforgeError):
-    """Raised when adding or removing a component on a project of an older version cannot be
-    expressed on that version's files."""
+    """Raised when adding or removing a component cannot be expressed on an older version's files.
+
+    The project was made by an older flaskforge; updating it first makes the change possible.
+    """
 
     def __init__(self, recorded: str, installed: str, paths: Sequence[str]) -> None:
         self.paths = tuple(paths)
@@ -251,8 +253,10 @@ class ProjectBusy(FlaskforgeError, BlockingIOError):
 
 
 class GitFailed(FlaskforgeError, RuntimeError):
-    """Raised when a git command flaskforge runs fails (for instance, a repository it cannot
-    write to)."""
+    """Raised when a git command flaskforge runs fails.
+
+    For instance, in a repository it cannot write to.
+    """
 
     def __init__(self, command: str, reason: str) -> None:
         self.command = command
