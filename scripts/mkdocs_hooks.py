@@ -1,7 +1,7 @@
 """mkdocs hooks: each extension page of the site takes its facts from one source.
 
-A page may hold these directives, each alone on a line (``+OTHER`` names extensions to render
-with, for a page that reads differently when they are present):
+A page may hold these directives, each alone on a line, indented or not (``+OTHER`` names
+extensions to render with, for a page that reads differently when they are present):
 
 ``<!-- flaskforge:adds NAME [+OTHER ...] -->``
     What NAME adds to a project, as a list, from its manifest and its template files:
@@ -9,6 +9,8 @@ with, for a page that reads differently when they are present):
 ``<!-- flaskforge:page NAME [+OTHER ...] -->``
     The ``docs/extensions/NAME.md`` that NAME ships in a generated project, rendered for a
     project with NAME (and OTHER), its title left out and its headings one level down.
+``<!-- flaskforge:tree PROJECT -->``
+    The files of ``flaskforge new PROJECT --defaults``, as a tree.
 
 So the page a generated project carries (``templates/extensions/NAME/files/docs/...``) is the
 one source of what the site says about the generated service, and the manifest the one source
@@ -19,12 +21,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from flaskforge import __version__
 from flaskforge._catalogue import Component, load_catalogue
 from flaskforge._context import template_context
 from flaskforge._naming import ProjectName
-from flaskforge._project import render_project
+from flaskforge._project import plan_project, render_project
 from flaskforge._record import ProjectRecord
 from flaskforge._render import render_components
 from flaskforge._selection import Selection, resolve
@@ -34,7 +37,9 @@ PACKAGE = "<package>"
 PROJECT = "<project>"
 
 _DIRECTIVE = re.compile(
-    r"^<!-- flaskforge:(?P<what>adds|page) (?P<name>[a-z0-9-]+)(?P<also>(?: \+[a-z0-9-]+)*) -->$",
+    r"^(?P<indent>[ ]*)<!-- flaskforge:(?P<what>adds|page|tree) (?P<name>[a-z0-9-]+)"
+    r"(?P<also>(?: \+[a-z0-9-]+)*)"
+    r" -->$",
     re.MULTILINE,
 )
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -46,6 +51,7 @@ def on_pre_build(**_: object) -> None:
     load_catalogue.cache_clear()
     shipped_page.cache_clear()
     adds.cache_clear()
+    tree.cache_clear()
 
 
 def on_page_markdown(markdown: str, **_: object) -> str:
@@ -59,8 +65,13 @@ def expand(markdown: str) -> str:
     def replace(match: re.Match[str]) -> str:
         also = tuple(match["also"].split(" +")[1:])
         if match["what"] == "adds":
-            return adds(match["name"], also)
-        return shipped_page(match["name"], also)
+            text = adds(match["name"], also)
+        elif match["what"] == "tree":
+            text = tree(match["name"])
+        else:
+            text = shipped_page(match["name"], also)
+        # Indented as the directive is, so that it can sit in a list item or an admonition.
+        return "\n".join(match["indent"] + line if line else line for line in text.split("\n"))
 
     return _DIRECTIVE.sub(replace, markdown)
 
@@ -157,3 +168,29 @@ def _own_files(component: Component, selection: Selection) -> list[str]:
 
 def _names(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"`{item}`" for item in items)
+
+
+@cache
+def tree(project: str) -> str:
+    """The files ``flaskforge new PROJECT --defaults`` writes, as a fenced tree."""
+    plan = plan_project(project, output_dir=".", extensions=None, targets=None)
+    nested: dict[str, Any] = {}
+    for path in plan.files:
+        *folders, name = path.split("/")
+        node = nested
+        for folder in folders:
+            node = node.setdefault(folder + "/", {})
+        node[name] = None
+    lines = [f"{project}/"]
+
+    def walk(node: dict[str, Any], indent: str) -> None:
+        # Folders first, then files, each sorted, as a reader scans a tree.
+        entries = sorted(node.items(), key=lambda item: (item[1] is None, item[0]))
+        for index, (name, child) in enumerate(entries):
+            last = index == len(entries) - 1
+            lines.append(f"{indent}{'└── ' if last else '├── '}{name}")
+            if child is not None:
+                walk(child, indent + ("    " if last else "│   "))
+
+    walk(nested, "")
+    return "```text\n" + "\n".join(lines) + "\n```"

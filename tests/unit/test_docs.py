@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import tomllib
 from dataclasses import fields
 from pathlib import Path
 from types import ModuleType
+from xml.etree import ElementTree
 
 import pytest
 
@@ -110,3 +112,33 @@ def test_what_an_extension_adds_comes_from_its_manifest() -> None:
             assert f"`{service}`" in listed, (component.name, service)
         for process in component.processes:
             assert f"`{process.name}`" in listed, (component.name, process.name)
+
+
+def test_every_directive_in_the_docs_is_one_the_hooks_expand() -> None:
+    # A misspelt directive would stay an invisible HTML comment and leave a hole in the page.
+    hooks = _hooks()
+    for page in sorted(DOCS.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        left = [line for line in hooks.expand(text).split("\n") if "<!-- flaskforge:" in line]
+        assert left == [], f"{page.relative_to(DOCS)}: {left}"
+
+
+def test_getting_started_shows_the_tree_and_a_picture_of_a_service() -> None:
+    index = (DOCS / "index.md").read_text(encoding="utf-8")
+    expanded = _hooks().expand(index)
+    for entry in ("├── app.py", "├── Dockerfile", "├── deploy/", "├── extensions/"):
+        assert entry in expanded, entry
+    assert "](img/service.svg)" in index
+    svg = ElementTree.parse(DOCS / "img" / "service.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_the_site_uses_material_pinned_in_the_docs_extra() -> None:
+    config = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\n  name: material\n" in config
+    for feature in ("content.code.copy", "search.suggest"):
+        assert f"    - {feature}\n" in config
+    assert "scheme: slate" in config  # the dark mode the toggle switches to
+    docs_extra = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = docs_extra["project"]["optional-dependencies"]["docs"]
+    assert any(re.fullmatch(r"mkdocs-material==[0-9.]+", pin) for pin in pins)
