@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from benchmarks.procfs import gunicorn_workers, rss_mib
 
 from tests import e2e
 
@@ -73,29 +74,6 @@ function done(summary, latency, requests)
     e.connect, e.read, e.write, e.timeout, latency:percentile(99) / 1000))
 end
 """
-
-
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def _workers(master: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(_stat(int(entry.name))[1]) == master:
-                    found.append(int(entry.name))
-            except (OSError, IndexError):
-                continue
-    return sorted(found)
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmRSS for {pid}")
 
 
 def _get(url: str) -> int:
@@ -207,7 +185,7 @@ def test_sustained_load_gives_only_2xx_and_stable_worker_memory(
     script.write_text(_WRK_SCRIPT)
     # A short first run settles pools, caches and lazy imports before memory is compared.
     _wrk(url, 5, script)
-    workers = _workers(server.pid)
+    workers = gunicorn_workers(server.pid)
     assert len(workers) == WORKERS, workers
 
     samples: dict[int, list[float]] = {pid: [] for pid in workers}
@@ -217,7 +195,7 @@ def test_sustained_load_gives_only_2xx_and_stable_worker_memory(
         while not stop.wait(0.25):
             for pid in workers:
                 try:
-                    samples[pid].append(_rss_mib(pid))
+                    samples[pid].append(rss_mib(pid))
                 except OSError:
                     samples[pid].append(float("inf"))  # a worker that died fails the check
 
@@ -235,7 +213,7 @@ def test_sustained_load_gives_only_2xx_and_stable_worker_memory(
     assert result["ok"] == result["requests"] > 0, result
     assert result["sent_livez"] > 0, result
     assert result["sent_items"] > 0, result
-    assert _workers(server.pid) == workers, "a worker was replaced during the run"
+    assert gunicorn_workers(server.pid) == workers, "a worker was replaced during the run"
     assert server.poll() is None
     for pid, rss in samples.items():
         third = len(rss) // 3
