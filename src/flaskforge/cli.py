@@ -715,8 +715,21 @@ def _join(items: Sequence[str]) -> str:
 
 
 def _fail(ctx: click.Context, error: FlaskforgeError) -> NoReturn:
-    click.secho(f"Error: {error}", fg="red", err=True)
+    click.secho(f"Error: {_visible(str(error))}", fg="red", err=True)
     ctx.exit(error.exit_code)
+
+
+def _visible(message: str) -> str:
+    """``message`` with each unprintable character escaped, as Python writes it in a string.
+
+    A message may quote what the user typed, such as a -C folder: an escape sequence in it must
+    show as text, not act on the terminal, and a lone surrogate (undecodable bytes) cannot be
+    written at all.
+    """
+    return "".join(
+        c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
+        for c in message
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -154,3 +154,22 @@ def test_unprintable_output_dirs_are_refused(tmp_path: Path, argument: bytes) ->
     assert message.count("\n") == 1
     assert "\x1b" not in message
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "folder", [b"no\x1b[2Jpe", b"no\xffpe", "no\u202epe".encode()], ids=["ESC", "byte", "bidi"]
+)
+def test_a_message_quoting_what_was_typed_never_acts_on_the_terminal(
+    tmp_path: Path, folder: bytes
+) -> None:
+    # add-extension -C names the folder in its error: it must show as text, on one line.
+    command = [sys.executable, "-m", "flaskforge", "add-extension", "caching", "-C"]
+    done = subprocess.run(
+        [*(c.encode() for c in command), folder], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert done.returncode == 1
+    message = done.stderr.decode("utf-8")
+    assert message.startswith("Error: no\\")
+    assert message.count("\n") == 1
+    assert message[:-1].isprintable()
+    assert list(tmp_path.iterdir()) == []
