@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import flaskforge
 from flaskforge import (
     add_extensions,
     check_project,
@@ -20,6 +21,8 @@ from flaskforge import (
 )
 from flaskforge._baseline import REF
 from tests.lifecycle_kit import as_version, commit_all, files, git
+
+VERSION = flaskforge.__version__
 
 
 def _new(out: Path, name: str = "base-svc", **options: object) -> Path:
@@ -94,7 +97,7 @@ def test_without_git_the_recorded_answers_are_rendered(tmp_path: Path) -> None:
     assert plan.baseline == "rendered"
     assert plan.notes == (
         "No git repository: the baseline was rendered from the recorded answers with this "
-        "flaskforge (0.1.0), the project's version.",
+        f"flaskforge ({VERSION}), the project's version.",
     )
     add_extensions(["cors"], project=project)
     assert project_status(project=project).baseline == "no git"
@@ -107,7 +110,7 @@ def test_a_missing_ref_is_rendered_again_and_stored_by_the_next_command(tmp_path
     plan = plan_add_extensions(["cors"], project=project)
     assert (plan.baseline, plan.notes) == (
         "rendered",
-        ("The baseline was restored: rendered with this flaskforge (0.1.0).",),
+        (f"The baseline was restored: rendered with this flaskforge ({VERSION}).",),
     )
     add_extensions(["cors"], project=project)
     commit_all(project, "cors")
@@ -150,7 +153,7 @@ def test_a_version_that_cannot_be_installed_is_approximated_and_says_so(
 ) -> None:
     project = _new(tmp_path)
     record = project / ".flaskforge.toml"
-    record.write_text(record.read_text().replace('"0.1.0"', '"0.0.1.dev7"'))
+    record.write_text(record.read_text().replace(f'"{VERSION}"', '"0.0.1.dev7"'))
     commit_all(project, "as made by 0.0.1.dev7")
     # No index, an empty wheel folder: flaskforge-generator 0.0.1.dev7 is nowhere.
     monkeypatch.setenv("PIP_NO_INDEX", "1")
@@ -165,7 +168,7 @@ def test_a_version_that_cannot_be_installed_is_approximated_and_says_so(
         "flaskforge-generator==0.0.1.dev7): "
     )
     assert note.endswith(
-        "the baseline was approximated with this flaskforge's templates (0.1.0), so what "
+        f"the baseline was approximated with this flaskforge's templates ({VERSION}), so what "
         "changed between the two versions counts as your edits."
     )
     # Approximated with today's templates: the project differs from it only where the
@@ -173,7 +176,7 @@ def test_a_version_that_cannot_be_installed_is_approximated_and_says_so(
     assert result.differences is not None
     for difference in result.differences:
         assert difference.clean is not None, difference.path
-        assert difference.clean.replace(b"0.0.1.dev7", b"0.1.0") == difference.yours, (
+        assert difference.clean.replace(b"0.0.1.dev7", VERSION.encode()) == difference.yours, (
             difference.path
         )
 
@@ -221,9 +224,10 @@ def test_a_version_installed_from_a_wheel_folder_renders_it(
     project = _new(tmp_path)
     git(project, "update-ref", "-d", REF)
     # Pretend this flaskforge is newer, so that the project's version must be installed.
-    as_version(monkeypatch, "0.1.0.post99")
+    as_version(monkeypatch, VERSION + ".post99")
     plan = plan_add_extensions(["cors"], project=project, find_links=wheels)
     assert plan.baseline == "installed"
     assert plan.notes == (
-        "The baseline was rendered with flaskforge 0.1.0, installed into a temporary environment.",
+        f"The baseline was rendered with flaskforge {VERSION}, installed into a temporary "
+        "environment.",
     )
