@@ -154,15 +154,41 @@ def load(
 
 
 def store(
-    repo: _git.Repo, files: dict[str, RenderedFile], record: ProjectRecord, parent: str | None
+    repo: _git.Repo,
+    files: dict[str, RenderedFile],
+    record: ProjectRecord,
+    parent: str | None,
+    *,
+    same_as: str | None = None,
 ) -> str:
-    """Write ``files`` as a baseline commit (no ref moves); returns the commit."""
+    """Write ``files`` as a baseline commit (no ref moves); returns the commit.
+
+    Args:
+        repo: the project's repository.
+        files: the clean render.
+        record: the answers and version it renders.
+        parent: the baseline it follows, if any.
+        same_as: a revision that may hold exactly ``files`` (``new``'s first commit): its tree
+            is reused when it does, which spares writing every file again.
+    """
     selection = ", ".join((*record.extensions, *record.targets)) or "no extensions or targets"
     message = (
         f"flaskforge baseline: {record.project_name} at flaskforge {record.flaskforge_version}\n\n"
         f"The clean render of the project's answers ({selection}). Kept by flaskforge as the "
         "common ancestor of its merges; not a branch.\n"
     )
+    if same_as is not None:
+        stored = _git.tree_ids(repo, same_as)
+        length = len(next(iter(stored.values()))[1]) if stored else 40
+        wanted = {
+            path: (
+                _git.EXECUTABLE if file.executable else _git.PLAIN,
+                _git.blob_id(file.content, length=length),
+            )
+            for path, file in files.items()
+        }
+        if stored == wanted:
+            return _git.commit_tree(repo, same_as, message=message, parent=parent)
     return _git.write_commit(
         repo,
         {path: (file.content, file.executable) for path, file in files.items()},

@@ -15,6 +15,7 @@ bare ``CalledProcessError``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -213,6 +214,34 @@ def write_commit(
         .decode()
         .strip()
     )
+
+
+def tree_ids(repo: Repo, revision: str) -> dict[str, tuple[str, str]]:
+    """Every file of ``revision``: relative path -> (mode, object id), without reading them."""
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", revision)
+    ids: dict[str, tuple[str, str]] = {}
+    for line in listing.split(b"\0"):
+        if line:
+            meta, name = line.split(b"\t", 1)
+            mode, kind, sha = meta.decode().split()
+            if kind == "blob":
+                ids[name.decode("utf-8", errors="surrogateescape")] = (mode, sha)
+    return ids
+
+
+def blob_id(content: bytes, *, length: int = 40) -> str:
+    """The id git gives a file of ``content`` (SHA-1, or SHA-256 for a 64-digit ``length``)."""
+    digest = hashlib.sha256 if length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def commit_tree(repo: Repo, revision: str, *, message: str, parent: str | None = None) -> str:
+    """A commit of ``revision``'s tree (nothing else changes); returns its id."""
+    parents = ["-p", parent] if parent else []
+    out = _git(
+        repo, "commit-tree", f"{revision}^{{tree}}", *parents, "-m", message, env=_BOOKKEEPING_ENV
+    )
+    return out.decode().strip()
 
 
 def read_commit(repo: Repo, commit: str) -> dict[str, tuple[bytes, bool]]:

@@ -179,6 +179,8 @@ def merge_trees(
         elif path in replaced:
             current = yours(path)
             after = target.get(path)
+            if current is not None and after is not None and is_crlf(current):
+                after = to_crlf(after)
             outcome = Outcome.UNCHANGED if current == after else Outcome.UPDATED
             change = FileChange(path, outcome, current, after)
         else:

@@ -86,7 +86,7 @@ def _init_repository(
     _git.init_and_commit(folder, message)
     if record is not None:
         repo = _git.Repo(project=folder, top=folder, prefix="")
-        commit = _baseline.store(repo, dict(files), record, parent=None)
+        commit = _baseline.store(repo, dict(files), record, parent=None, same_as="HEAD")
         _git.update_ref(repo, _baseline.REF, commit)
 
 

@@ -45,7 +45,7 @@ def _complete(kind: Kind) -> Callable[[click.Context, click.Parameter, str], lis
     """Shell completion for -e/-t: the catalogue's names, plus 'none'."""
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-        from flaskforge._catalogue import load_catalogue
+        from flaskforge import load_catalogue
 
         prefix = incomplete.rsplit(",", 1)[-1]
         head = incomplete[: len(incomplete) - len(prefix)]
@@ -91,7 +91,7 @@ def _complete_additions(
     """Shell completion for add-extension: extensions and targets the project does not have."""
     from click.shell_completion import CompletionItem
 
-    from flaskforge._catalogue import load_catalogue
+    from flaskforge import load_catalogue
 
     catalogue = load_catalogue()
     unwanted = _enabled_in(ctx.params.get("project") or Path()) | set(ctx.params.get("names") or ())
@@ -108,7 +108,7 @@ def _complete_removals(
     """Shell completion for remove-extension: what the project has, not yet on the line."""
     from click.shell_completion import CompletionItem
 
-    from flaskforge._catalogue import load_catalogue
+    from flaskforge import load_catalogue
 
     catalogue = load_catalogue()
     wanted = _enabled_in(ctx.params.get("project") or Path()) - set(ctx.params.get("names") or ())
@@ -516,7 +516,7 @@ def completion(shell: str) -> None:
 
 
 def _list_components(kind: Kind, as_json: bool) -> None:
-    from flaskforge._catalogue import load_catalogue
+    from flaskforge import load_catalogue
     from flaskforge._record import RECORD_FILE
 
     components = load_catalogue().of_kind(kind)
@@ -594,8 +594,7 @@ def _ask(
     **io: Any,
 ) -> tuple[str, list[str], list[str]]:
     """Ask, on the terminal, each question that no flag answered."""
-    from flaskforge import _prompts
-    from flaskforge._project import DEFAULT_DESCRIPTION
+    from flaskforge import DEFAULT_DESCRIPTION, _prompts
     from flaskforge._selection import implied_by, recommended, resolve, split_choices
 
     if description is None:

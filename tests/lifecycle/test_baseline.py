@@ -62,6 +62,20 @@ def test_new_stores_the_clean_render_outside_every_branch(tmp_path: Path) -> Non
     assert listing == head
 
 
+def test_a_file_the_first_commit_lacks_is_still_in_the_baseline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A developer's global ignore list keeps a generated file out of the first commit.
+    ignore = tmp_path / "ignore"
+    ignore.write_text("Makefile\n")
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\texcludesFile = {ignore}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    project = _new(tmp_path / "out")
+    assert "Makefile" not in git(project, "ls-tree", "-r", "--name-only", "HEAD")
+    assert _baseline_files(project) == files(project)
+
+
 def test_the_same_answers_give_the_same_baseline_commit(tmp_path: Path) -> None:
     first = _new(tmp_path / "a")
     second = _new(tmp_path / "b")

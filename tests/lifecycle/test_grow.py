@@ -205,8 +205,13 @@ def test_a_corrupt_record_is_refused(catalogue, project, record: str, reason: st
 
 def test_uncommitted_changes_are_refused_unless_allowed(catalogue, project) -> None:
     (project / "app.py").write_text("edited\n")
-    with pytest.raises(DirtyWorkingTree, match="uncommitted changes"):
+    (project / "counter_123.db").write_bytes(b"\0")  # what a dev server may leave untracked
+    with pytest.raises(DirtyWorkingTree) as refused:
         add_extensions(["cache"], project=project, catalogue=catalogue)
+    assert str(refused.value).startswith(
+        f"{project} has uncommitted changes (app.py, counter_123.db). Commit or stash them"
+    )
+    assert refused.value.files == ("app.py", "counter_123.db")
     assert not (project / "cache.py").exists()
     add_extensions(["cache"], project=project, allow_dirty=True, catalogue=catalogue)
     assert (project / "cache.py").exists()

@@ -135,3 +135,36 @@ def test_adding_twice_leaves_git_status_clean(
     again = add_extensions([name], project=project)
     assert again.changes == ()
     assert _git(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("name", [*EXTENSIONS, *TARGETS])
+def test_a_crlf_checkout_gets_the_extension_in_its_own_line_endings(
+    tmp_path: Path, name: str
+) -> None:
+    """The same project and the same owner edit, checked out with LF and with CRLF line endings
+    (core.autocrlf, as on Windows): the same merge, in each file's own line endings."""
+    results = {}
+    for endings in ("lf", "crlf"):
+        project = _new(tmp_path / endings, [], [])
+        if endings == "crlf":
+            _git(project, "config", "core.autocrlf", "true")
+            for path in list(project.rglob("*")):
+                if path.is_file() and ".git" not in path.parts:
+                    path.unlink()
+            _git(project, "checkout", "-q", "--", ".")
+        readme = project / "README.md"
+        newline = b"\r\n" if endings == "crlf" else b"\n"
+        assert readme.read_bytes().count(newline) == readme.read_bytes().count(b"\n")
+        readme.write_bytes(readme.read_bytes() + newline + b"Our notes." + newline)
+        _git(project, "commit", "-qam", "notes")
+        result = add_extensions([name], project=project)
+        _git(project, "add", "-A")
+        results[endings] = (project, result, _git(project, "diff", "--cached", "--numstat"))
+    (lf, lf_result, lf_diff), (crlf, crlf_result, crlf_diff) = results["lf"], results["crlf"]
+    assert crlf_result.conflicts == lf_result.conflicts
+    # git sees the same lines change: no file became one whole-file conflict.
+    assert crlf_diff == lf_diff
+    for change in crlf_result.changes:
+        content = (crlf / change.path).read_bytes()
+        if change.before is not None:  # an existing file keeps its CRLF line endings
+            assert content == (lf / change.path).read_bytes().replace(b"\n", b"\r\n"), change.path
