@@ -11,15 +11,18 @@ catalogue and checks what no single manifest can (references, cycles, clashes).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
 from flaskforge._components import (
+    HOOK_POINTS,
     PROCESS_KINDS,
     SETTING_TYPES,
     Catalogue,
     Component,
+    Hooks,
     Kind,
     Process,
     Setting,
@@ -29,10 +32,12 @@ from flaskforge.errors import CatalogueError
 
 # The model, importable from here as before.
 __all__ = [
+    "HOOK_POINTS",
     "PROCESS_KINDS",
     "SETTING_TYPES",
     "Catalogue",
     "Component",
+    "Hooks",
     "Kind",
     "Process",
     "Setting",
@@ -40,6 +45,10 @@ __all__ = [
     "load_catalogue",
     "templates_root",
 ]
+
+# A template path may hold expressions (``{{ package_name }}``) but never statements: a file
+# that exists only beside another component goes in ``files-with-<other>/`` instead.
+_PATH_STATEMENT = re.compile(r"\{%|%\}")
 
 # Services are backing services (PostgreSQL, Redis) that extensions ask for by name: each
 # declares, once, the settings that reach it, which every extension needing it then shares.
@@ -109,12 +118,34 @@ def check_catalogue(catalogue: Catalogue) -> list[str]:
         *_unknown_services(catalogue, everything),
         *_clashing_pins(everything),
         *_clashing(everything, "setting", lambda c: [s.name for s in c.settings]),
-        *_clashing(everything, "file", lambda c: _template_paths(c.files)),
+        *_clashing(everything, "file", _all_template_paths),
+        *_path_problems(everything),
         *_choices("extension", catalogue.extensions),
         *_choices("target", catalogue.targets),
         *_unknown_setup_exceptions(catalogue, everything),
         *_names_of_both_kinds(catalogue),
     ]
+
+
+def _all_template_paths(component: Component) -> list[str]:
+    """The paths of every file a component may bring: ``files/`` and each ``files-with-*/``."""
+    folders = (component.files, *(folder for _other, folder in component.files_with))
+    return [path for folder in folders for path in _template_paths(folder)]
+
+
+def _path_problems(components: tuple[Component, ...]) -> Iterator[str]:
+    """``files-with-<other>/`` naming no other component, and statements in template paths."""
+    names = {c.name for c in components}
+    for component in components:
+        for other, _folder in component.files_with:
+            if other == component.name or other not in names:
+                yield f"{_label(component)}: files-with-{other}/ names no other component"
+        for path in _all_template_paths(component):
+            if _PATH_STATEMENT.search(path):
+                yield (
+                    f"{_label(component)}: {path}: a path may not hold {{% %}}; put a file that"
+                    " needs another component in files-with-<other>/"
+                )
 
 
 def _label(component: Component) -> str:

@@ -9,6 +9,7 @@ every manifest must have; a field marked ``CHOSEN_ONLY`` is only for extensions 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,17 @@ NOT_A_KEY = {"key": False}
 
 #: Field metadata: a key only the components a user chooses (extensions, targets) may have.
 CHOSEN_ONLY = {"kinds": ("extension", "target")}
+
+#: Field metadata: a key only extensions may have (it names code in their own module).
+EXTENSIONS_ONLY = {"kinds": ("extension",)}
+
+#: Where a component's own files are, beside its manifest.
+FILES_FOLDER = "files"
+#: Folders ``files-with-<other>/``: files rendered only when component ``<other>`` is chosen too.
+FILES_WITH_PREFIX = "files-with-"
+
+#: The gunicorn server hooks an extension may offer (their signatures are gunicorn's).
+GUNICORN_HOOKS = ("when_ready", "post_fork", "post_worker_init", "child_exit", "worker_exit")
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,31 @@ class SetupStep:
 
 
 @dataclass(frozen=True)
+class Hooks:
+    """What an extension's module offers other files, by name (its manifest's ``[hooks]``).
+
+    Each hook point has one generated file that calls them, so only that file changes when an
+    extension joins: the generated service never looks for them at run time.
+
+    Attributes:
+        gunicorn: gunicorn server hooks the module defines, named and typed as gunicorn names
+            them (one of ``GUNICORN_HOOKS``); ``gunicorn_conf.py`` calls them.
+        openapi: functions ``f(spec)`` adding the extension's plain routes to the API document
+            (an apispec ``APISpec``); ``api/__init__.py`` hands them to it with openapi chosen.
+        resources: packages ``api/v1/<name>/`` whose ``routes.py`` defines a blueprint ``bp``;
+            ``api/v1/__init__.py`` nests them.
+    """
+
+    gunicorn: tuple[str, ...] = ()
+    openapi: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+
+
+#: The hook points, in the order templates see them.
+HOOK_POINTS = ("gunicorn", "openapi", "resources")
+
+
+@dataclass(frozen=True)
 class Component:
     """The base service, a backing service, an extension or a deployment target.
 
@@ -115,6 +152,11 @@ class Component:
         setup: commands run once before the first start, in the quick start (``[[setup]]``).
         next_steps: notes printed after generating or adding it, once the service runs: exact
             for any selection, never "with the X extension".
+        hooks: functions of an extension's module that generated files call by name.
+        entry_points: an extension's modules (dotted, below the package) that build the app as
+            ``wsgi.py`` does, such as a worker: the top of the generated import layers.
+        files_with: other component's name -> the folder of the files this one brings only
+            when that one is chosen too (``files-with-<name>/``), sorted by name.
     """
 
     kind: Kind = field(metadata=NOT_A_KEY)
@@ -133,6 +175,19 @@ class Component:
     processes: tuple[Process, ...] = ()
     setup: tuple[SetupStep, ...] = ()
     next_steps: tuple[str, ...] = ()
+    hooks: Hooks = field(default=Hooks(), metadata=EXTENSIONS_ONLY)
+    entry_points: tuple[str, ...] = field(default=(), metadata=EXTENSIONS_ONLY)
+    files_with: tuple[tuple[str, Path], ...] = field(default=(), metadata=NOT_A_KEY)
+
+    @property
+    def module(self) -> str:
+        """The Python module name of an extension: its name with ``-`` as ``_``."""
+        return self.name.replace("-", "_")
+
+    def folders(self, chosen: Iterable[str]) -> list[Path]:
+        """Its file folders for a selection whose component names are ``chosen``."""
+        present = set(chosen)
+        return [self.files, *(folder for other, folder in self.files_with if other in present)]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flaskforge._catalogue import Catalogue
+from flaskforge._catalogue import HOOK_POINTS, Catalogue
 from flaskforge._naming import ProjectName, dns_label
 from flaskforge._selection import Selection
 from flaskforge._steps import quick_start
@@ -55,6 +55,7 @@ def template_context(
         for c in components
         for p in c.processes
     ]
+    init_order = _init_order(catalogue, selection.extensions)
     return {
         "project_name": name.project,
         "package_name": name.package,
@@ -63,7 +64,9 @@ def template_context(
         "description": description,
         "flaskforge_version": flaskforge_version,
         "extensions": list(selection.extensions),
-        "init_order": _init_order(catalogue, selection.extensions),
+        "init_order": init_order,
+        "hooks": _hooks(catalogue, init_order),
+        "entry_points": sorted({m for c in components for m in c.entry_points}),
         "targets": list(selection.targets),
         "processes": processes,
         "services": [c.name for c in components if c.kind == "service"],
@@ -84,6 +87,17 @@ def template_context(
 def _merge(requirements: Iterable[str]) -> list[str]:
     # Case-insensitive by distribution name, like pip sorts; duplicates collapse.
     return sorted(set(requirements), key=lambda r: r.lower())
+
+
+def _hooks(catalogue: Catalogue, init_order: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Hook point -> ``{module, name}`` of every hook offered there, in ``init_order``."""
+    hooks: dict[str, list[dict[str, str]]] = {point: [] for point in HOOK_POINTS}
+    for extension in init_order:
+        component = catalogue.get("extension", extension)
+        for point in HOOK_POINTS:
+            names = getattr(component.hooks, point)
+            hooks[point].extend({"module": component.module, "name": n} for n in names)
+    return hooks
 
 
 def _init_order(catalogue: Catalogue, names: tuple[str, ...]) -> list[str]:

@@ -22,9 +22,14 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 from flaskforge._components import (
+    FILES_FOLDER,
+    FILES_WITH_PREFIX,
+    GUNICORN_HOOKS,
+    HOOK_POINTS,
     PROCESS_KINDS,
     SETTING_TYPES,
     Component,
+    Hooks,
     Kind,
     Process,
     Setting,
@@ -36,6 +41,7 @@ _COMPONENT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A-Za-z.+-]*")
 # Debian's rule for package names; the name lands in a Dockerfile's shell line, so nothing else.
 _SYSTEM_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 #: Where each shape's tables are, for messages that point a misplaced key to its place.
 _PLACES: dict[type, str] = {
@@ -43,6 +49,7 @@ _PLACES: dict[type, str] = {
     Setting: "in [[settings]]",
     Process: "in [[processes]]",
     SetupStep: "in [[setup]]",
+    Hooks: "in [hooks]",
 }
 
 
@@ -60,7 +67,12 @@ def read_component(folder: Path, kind: Kind, problems: list[str]) -> Component |
         return None
     where = f"{kind} {folder.name!r}"
     values = _read_table(Component, data, where, kind, problems)
-    component = Component(kind=kind, files=folder / "files", **values)
+    files_with = tuple(
+        (child.name.removeprefix(FILES_WITH_PREFIX), child)
+        for child in sorted(folder.iterdir())
+        if child.is_dir() and child.name.startswith(FILES_WITH_PREFIX)
+    )
+    component = Component(kind=kind, files=folder / FILES_FOLDER, files_with=files_with, **values)
     _check_component(component, folder, where, problems)
     return component
 
@@ -84,11 +96,25 @@ def _component_problems(component: Component, folder: Path) -> Iterator[str]:
     names = {setting.name for setting in component.settings}
     for setting in component.settings:
         yield from _setting_problems(setting, names - {setting.name}, component.name)
+    yield from _hook_problems(component)
     for process in component.processes:
         if process.kind not in PROCESS_KINDS:
             yield f"process {process.name!r} has unknown kind {process.kind!r}"
         if not process.command:
             yield f"process {process.name!r} has no command"
+
+
+def _hook_problems(component: Component) -> Iterator[str]:
+    """Hook and entry point names that are not Python names, or not gunicorn's hooks."""
+    for point in HOOK_POINTS:
+        for hook in getattr(component.hooks, point):
+            if not _IDENTIFIER.fullmatch(hook):
+                yield f"hooks.{point}: {hook!r} is not a Python name"
+            elif point == "gunicorn" and hook not in GUNICORN_HOOKS:
+                yield f"hooks.gunicorn: {hook!r} is not one of {', '.join(GUNICORN_HOOKS)}"
+    for module in component.entry_points:
+        if not all(_IDENTIFIER.fullmatch(part) for part in module.split(".")):
+            yield f"entry point {module!r} is not a dotted module name"
 
 
 def _setting_problems(setting: Setting, others: set[str], component: str) -> Iterator[str]:
@@ -151,6 +177,10 @@ def _read_value(
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
         problems.append(f"{what} must be a list of strings")
+    elif isinstance(hint, type) and is_dataclass(hint):
+        if isinstance(value, dict):
+            return hint(**_read_table(hint, value, f"{where} [{name}]", kind, problems))
+        problems.append(f"{what} must be a table")
     elif get_origin(hint) is tuple and is_dataclass(get_args(hint)[0]):
         shape = get_args(hint)[0]
         if isinstance(value, list) and all(isinstance(item, dict) for item in value):
@@ -165,11 +195,16 @@ def _read_value(
 
 
 def _empty(hint: Any) -> Any:
-    """The value a field typed ``hint`` gets when its key is wrong: "", False or ()."""
+    """The value a field typed ``hint`` gets when its key is wrong.
+
+    That is "", False, (), or for a table, one with every key at its default.
+    """
     if hint is str:
         return ""
     if hint is bool:
         return False
+    if isinstance(hint, type) and is_dataclass(hint):
+        return hint()
     return ()
 
 

@@ -2,10 +2,10 @@
 
 Conventions (the same as copier's, so the templates read familiarly): a file whose name ends in
 ``.jinja`` is rendered and loses the suffix; any other file is copied byte for byte; every path
-segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands in the package;
-a path with a segment that renders empty is skipped, which is how a file exists only for some
-selections (``{% if "migrations" in extensions %}versions{% endif %}/0002_users.py.jinja``).
-A variable the context lacks is an error, never an empty string (``StrictUndefined``).
+segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands in the package.
+A component's ``files/`` are always rendered, its ``files-with-<other>/`` only when component
+``<other>`` is rendered too (see ``Component.folders``). A variable the context lacks is an
+error, never an empty string (``StrictUndefined``).
 """
 
 from __future__ import annotations
@@ -54,32 +54,42 @@ def render_components(
 ) -> dict[str, RenderedFile]:
     """Render every file of ``components`` with ``context``.
 
+    ``components`` is the whole selection: a component's ``files-with-<other>/`` are rendered
+    when ``<other>`` is among them.
+
     Returns:
         Relative POSIX path -> rendered file, sorted by path.
 
     Raises:
-        RenderError: a template failed, or two components produce the same path.
+        RenderError: a template failed, a path rendered with an empty part, or two components
+            produce the same path.
     """
+    components = list(components)
+    chosen = {component.name for component in components}
     files: dict[str, RenderedFile] = {}
     owner: dict[str, str] = {}
-    for component in components:
-        for source in sorted(p for p in component.files.rglob("*") if p.is_file()):
-            if "__pycache__" in source.parts:
-                continue
-            relative = source.relative_to(component.files).as_posix()
-            target = render_string(relative.removesuffix(TEMPLATE_SUFFIX), context, relative)
-            if "" in target.split("/"):
-                continue
-            if target in files:
-                raise RenderError(relative, f"{target} is also produced by {owner[target]}")
-            raw = source.read_bytes()
-            if relative.endswith(TEMPLATE_SUFFIX):
-                content = render_string(raw.decode("utf-8"), context, relative).encode("utf-8")
-            else:
-                content = raw
-            executable = bool(source.stat().st_mode & stat.S_IXUSR)
-            files[target] = RenderedFile(content, executable)
-            owner[target] = f"{component.kind} {component.name!r}"
+    sources = [
+        (component, folder, source)
+        for component in components
+        for folder in component.folders(chosen)
+        for source in sorted(p for p in folder.rglob("*") if p.is_file())
+        if "__pycache__" not in source.parts
+    ]
+    for component, folder, source in sources:
+        relative = source.relative_to(folder).as_posix()
+        target = render_string(relative.removesuffix(TEMPLATE_SUFFIX), context, relative)
+        if "" in target.split("/"):
+            raise RenderError(relative, f"the path renders with an empty part: {target!r}")
+        if target in files:
+            raise RenderError(relative, f"{target} is also produced by {owner[target]}")
+        raw = source.read_bytes()
+        if relative.endswith(TEMPLATE_SUFFIX):
+            content = render_string(raw.decode("utf-8"), context, relative).encode("utf-8")
+        else:
+            content = raw
+        executable = bool(source.stat().st_mode & stat.S_IXUSR)
+        files[target] = RenderedFile(content, executable)
+        owner[target] = f"{component.kind} {component.name!r}"
     return dict(sorted(files.items()))
 
 

@@ -193,6 +193,57 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
             "unknown kind 'daemon'",
             id="process-kind",
         ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a"),
+                "extensions/a/files/{% if x %}db{% endif %}/schema.sql": "x",
+            },
+            "a path may not hold {% %}; put a file that needs another component in"
+            " files-with-<other>/",
+            id="statement-in-path",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a"),
+                "extensions/a/files-with-ghost/schema.sql": "x",
+            },
+            "extension 'a': files-with-ghost/ names no other component",
+            id="files-with-unknown",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a"),
+                "extensions/b/manifest.toml": extension("b"),
+                "extensions/a/files-with-b/README.md": "clash\n",
+            },
+            "file README.md comes from both",
+            id="files-with-clash",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a") + 'hooks.gunicorn = ["on_starting"]\n'},
+            "hooks.gunicorn: 'on_starting' is not one of when_ready",
+            id="gunicorn-hook",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a") + 'hooks.cli = ["seed"]\n'},
+            "extension 'a' [hooks]: unknown key 'cli'",
+            id="hook-point",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a") + 'hooks.openapi = ["describe-it"]\n'},
+            "hooks.openapi: 'describe-it' is not a Python name",
+            id="hook-name",
+        ),
+        pytest.param(
+            {"targets/t/manifest.toml": extension("t") + 'hooks.openapi = ["describe"]\n'},
+            "target 't': 'hooks' is only for extensions",
+            id="hook-on-target",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a", entry_points=["tasks/worker"])},
+            "entry point 'tasks/worker' is not a dotted module name",
+            id="entry-point",
+        ),
     ],
 )
 def test_catalogue_problems_are_reported(tmp_path: Path, files, expected: str) -> None:

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 
 from flaskforge import load_catalogue
-from flaskforge._components import Component, Process, Setting, SetupStep
+from flaskforge._components import Component, Hooks, Process, Setting, SetupStep
 from flaskforge.cli import cli
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -50,8 +50,9 @@ def _documented_keys(heading: str) -> list[str]:
         ("### `[[settings]]`", Setting),
         ("### `[[processes]]`", Process),
         ("### `[[setup]]`", SetupStep),
+        ("### `[hooks]`", Hooks),
     ],
-    ids=["top-level", "settings", "processes", "setup"],
+    ids=["top-level", "settings", "processes", "setup", "hooks"],
 )
 def test_templates_page_lists_exactly_the_manifest_keys(heading: str, shape: type) -> None:
     keys = [f.name for f in fields(shape) if f.metadata.get("key", True)]

@@ -37,11 +37,32 @@ def test_an_undefined_variable_is_an_error_not_an_empty_string(tmp_path: Path) -
         _render(tmp_path, {"extensions/a/files/mod.py.jinja": "{{ missing }}\n"})
 
 
-def test_a_path_segment_that_renders_empty_skips_the_file(tmp_path: Path) -> None:
-    conditional = "extensions/a/files/{% if with_db %}db{% endif %}/schema.sql"
-    assert "db/schema.sql" in _render(tmp_path, {conditional: "x"}, {"with_db": True})
-    assert "db/schema.sql" not in _render(tmp_path, {conditional: "x"}, {"with_db": False})
-    assert list(_render(tmp_path, {conditional: "x"}, {"with_db": False})) == ["README.md"]
+def test_files_with_another_component_come_only_with_it(tmp_path: Path) -> None:
+    catalogue = make_catalogue(
+        tmp_path,
+        {
+            "extensions/a/manifest.toml": extension("a"),
+            "extensions/a/files/a.txt": "always\n",
+            "extensions/a/files-with-b/ab.txt.jinja": "{{ project_name }} with b\n",
+            "extensions/b/manifest.toml": extension("b"),
+        },
+    )
+    a, b = catalogue.get("extension", "a"), catalogue.get("extension", "b")
+    context = {"project_name": "my-svc"}
+
+    alone = render_components([catalogue.base, a], context)
+    together = render_components([catalogue.base, a, b], context)
+
+    assert sorted(alone) == ["README.md", "a.txt"]
+    assert sorted(together) == ["README.md", "a.txt", "ab.txt"]
+    assert together["ab.txt"].content == b"my-svc with b\n"
+
+
+def test_a_path_that_renders_with_an_empty_part_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(
+        RenderError, match=re.escape("renders with an empty part: 'db//schema.sql'")
+    ):
+        _render(tmp_path, {"extensions/a/files/db/{{ nothing }}/schema.sql": "x"}, {"nothing": ""})
 
 
 def test_executable_bits_are_kept(tmp_path: Path) -> None:
