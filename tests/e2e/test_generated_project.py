@@ -64,54 +64,6 @@ def test_own_tests_pass_without_services(installed: e2e.InstalledProject) -> Non
         assert seconds < 3, summary
 
 
-#: Libraries that cost more to import than they are worth in ``create_app``: the extensions
-#: bind them on the first application context, or (Celery, Alembic) only where they are used.
-_DEFERRED_LIBRARIES = (
-    "alembic",
-    "celery",
-    "cryptography",
-    "flask_jwt_extended",
-    "flask_limiter",
-    "flask_migrate",
-    "flask_smorest",
-    "flask_sqlalchemy",
-    "jwt",
-    "limits",
-    "marshmallow",
-    "prometheus_client",
-    "redis",
-    "sqlalchemy",
-)
-_LOADED_SCRIPT = """
-import json, sys
-from demo import create_app
-app = create_app({"APP_ENV": "testing", "SECRET_KEY": "s" * 40})
-heavy = json.loads(sys.argv[1])
-before = sorted(name for name in heavy if name in sys.modules)
-with app.app_context():
-    pass
-after = sorted(name for name in heavy if name in sys.modules)
-print(json.dumps({"before": before, "after": after}))
-"""
-
-
-def test_create_app_defers_heavy_libraries_to_the_first_app_context(
-    installed: e2e.InstalledProject,
-) -> None:
-    output = installed.run("python", "-c", _LOADED_SCRIPT, json.dumps(_DEFERRED_LIBRARIES))
-    loaded = json.loads(output.strip().splitlines()[-1])
-
-    assert loaded["before"] == []
-    if _is_bare(installed):
-        assert loaded["after"] == []
-    else:
-        # Bound by the first context: what requests need. Celery and Alembic wait for a task
-        # or a ``flask db`` command.
-        bound = {"flask_limiter", "flask_smorest", "flask_sqlalchemy", "flask_jwt_extended"}
-        assert bound | {"prometheus_client", "sqlalchemy"} <= set(loaded["after"])
-        assert not {"celery", "alembic", "flask_migrate"} & set(loaded["after"])
-
-
 def test_the_longest_allowed_name_still_lints(
     installed: e2e.InstalledProject, tmp_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
-"""Background tasks with Celery: the routes that enqueue and report tasks, and the broker check.
+"""Background tasks with Celery: the settings and the broker check.
 
-Celery itself is imported only by ``tasks/`` (the worker, and the routes on their first call),
-never while ``create_app`` runs: a web worker that has only booted does not pay for it.
+The routes that enqueue and report tasks are ``api/v1/tasks/``; Celery itself is imported only
+by ``tasks/`` (the worker, and the routes on their first call).
 
 ``REDIS_URL`` set: tasks go through Redis to a worker process (``tasks/worker.py``), and the
 readiness check ``broker`` pings that Redis. ``REDIS_URL`` empty (development, tests): tasks run
@@ -26,17 +26,12 @@ MAX_REDIS_DB = 15
 
 
 def init_app(app: Flask) -> None:
-    """Serve ``/api/v1/tasks`` and, when Redis is configured, check it for readiness.
+    """Check the Celery settings and, when Redis is configured, check it for readiness.
 
     Raises:
         ConfigError: a Celery setting is out of range.
     """
     _check_settings(app)
-    # Imported here, not at the top: the routes module belongs to the API, which imports this
-    # package's modules in turn; the routes import Celery only when first called.
-    from ..api.v1.tasks.routes import bp
-
-    app.register_blueprint(bp, url_prefix="/api/v1/tasks")
     if app.config.get("REDIS_URL"):
         register_readiness_check(app, "broker", lambda: ping_broker(app.config))
 

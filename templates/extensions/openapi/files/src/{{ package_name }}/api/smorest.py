@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apispec import APISpec, BasePlugin
+from flask import Blueprint as FlaskBlueprint
 from flask import Request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -64,9 +65,19 @@ class JSONBodyParser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     """flask-smorest's ``Blueprint`` parsing bodies with ``JSONBodyParser``: use it for every
-    documented resource."""
+    documented resource.
+
+    A plain Flask blueprint nested in it is served as usual, but not described in the document.
+    """
 
     ARGUMENTS_PARSER = JSONBodyParser()
+
+    def register_blueprint(self, blueprint: FlaskBlueprint, **options: Any) -> None:
+        """Nest ``blueprint``; its routes are documented when it is one of these."""
+        if isinstance(blueprint, SmorestBlueprint):
+            super().register_blueprint(blueprint, **options)
+        else:
+            FlaskBlueprint.register_blueprint(self, blueprint, **options)
 
 
 class SchemaExtras(BasePlugin):

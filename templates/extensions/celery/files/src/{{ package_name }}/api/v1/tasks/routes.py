@@ -1,7 +1,7 @@
 """HTTP routes for background tasks: enqueue the example task, report any task's status.
 
-Registered at ``/api/v1/tasks`` by ``extensions/celery.py``. Celery is imported on the first
-call, not when the app is created.
+Nested in the API's version 1 (``api/v1/__init__.py``), so served at ``/api/v1/tasks``.
+Celery is imported on the first call.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-bp = Blueprint("tasks", __name__)
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 #: Most numbers one example task accepts.
 MAX_NUMBERS = 1000
