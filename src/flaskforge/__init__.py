@@ -20,6 +20,7 @@ __all__ = [
     "Difference",
     "FileChange",
     "GrowResult",
+    "Hooks",
     "Outcome",
     "Process",
     "ProjectName",
@@ -50,7 +51,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
-    from flaskforge._components import Process, Setting, SetupStep
+    from flaskforge._components import Hooks, Process, Setting, SetupStep
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -80,6 +81,7 @@ _LAZY = {
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
     "Process": "flaskforge._components",
+    "Hooks": "flaskforge._components",
     "Setting": "flaskforge._components",
     "SetupStep": "flaskforge._components",
     "load_catalogue": "flaskforge._catalogue",
