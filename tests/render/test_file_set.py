@@ -7,9 +7,11 @@ import pytest
 from flaskforge import load_catalogue, plan_project
 
 BARE = {
+    ".editorconfig",
     ".env.example",
     ".flaskenv",
     ".flaskforge.toml",
+    ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".gitignore",
     "Makefile",
