@@ -7,6 +7,7 @@ selection: the make targets they name exist, and no note speaks of what was not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,13 +68,32 @@ def make_targets(project: Path) -> set[str]:
     return set(re.findall(r"^([a-z][a-z0-9_-]*):", makefile, re.M))
 
 
+New = Callable[[str, list[str], list[str]], tuple[str, Path]]
+
+
+@pytest.fixture(scope="module")
+def created(tmp_path_factory: pytest.TempPathFactory) -> New:
+    """``created(label, extensions, targets)``: what ``new`` printed and the project it wrote.
+
+    Run once per selection for the module: the tests only read the project.
+    """
+    made: dict[str, tuple[str, Path]] = {}
+
+    def new(label: str, extensions: list[str], targets: list[str]) -> tuple[str, Path]:
+        if label not in made:
+            made[label] = _new(tmp_path_factory.mktemp(label), extensions, targets)
+        return made[label]
+
+    return new
+
+
 @pytest.mark.parametrize(
     ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
 )
 def test_next_steps_are_the_readme_quick_start(
-    tmp_path: Path, label: str, extensions: list[str], targets: list[str]
+    created: New, label: str, extensions: list[str], targets: list[str]
 ) -> None:
-    output, project = _new(tmp_path, extensions, targets)
+    output, project = created(label, extensions, targets)
     commands, notes = printed_steps(output)
     assert commands[0] == f"cd {project}"
     assert commands[1:] == readme_quick_start(project)
@@ -95,9 +115,9 @@ def test_next_steps_are_the_readme_quick_start(
     ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
 )
 def test_notes_speak_only_of_the_selection(
-    tmp_path: Path, label: str, extensions: list[str], targets: list[str]
+    created: New, label: str, extensions: list[str], targets: list[str]
 ) -> None:
-    output, project = _new(tmp_path, extensions, targets)
+    output, project = created(label, extensions, targets)
     _, notes = printed_steps(output)
     record = (project / ".flaskforge.toml").read_text(encoding="utf-8")
     catalogue = load_catalogue()

@@ -140,7 +140,11 @@ class Terminal:
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.Stream(self.screen)
         self.screens: list[list[str]] = []
-        self.output = Vt100_Output(self, lambda: Size(rows=rows, columns=columns), term="xterm")
+        # The emulator answers no cursor-position request; prompt_toolkit would wait a second
+        # for each answer before drawing (tests/pty has the real terminal, which answers).
+        self.output = Vt100_Output(
+            self, lambda: Size(rows=rows, columns=columns), term="xterm", enable_cpr=False
+        )
 
     def write(self, data: str) -> None:
         self.stream.feed(data)
