@@ -8,6 +8,7 @@ run for real on installed projects in ``tests/e2e/test_team_tools.py``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -132,6 +133,90 @@ def test_the_editorconfig_check_catches_a_tab_indented_python_file(project: Path
         ]
     finally:
         probe.unlink()
+
+
+# Workflows -----------------------------------------------------------------------------------
+
+_PINNED_USES = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+
+
+def _zizmor(workflows: Path) -> subprocess.CompletedProcess[str]:
+    # --offline: no GitHub API (unreachable here); every audit that reads only the files runs.
+    return subprocess.run(
+        [_tool("zizmor"), "--offline", "--format", "plain", str(workflows)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_zizmor_finds_nothing_in_the_workflows(project: Path) -> None:
+    audited = _zizmor(project / ".github/workflows")
+
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert "No findings to report" in audited.stdout, audited.stdout
+
+
+def test_zizmor_would_report_an_unpinned_action_and_untrusted_input(tmp_path: Path) -> None:
+    # What the check above guards against, in a workflow written the common way.
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: pull_request\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+    )
+
+    audited = _zizmor(workflows)
+
+    assert audited.returncode != 0
+    for audit in ("unpinned-uses", "template-injection", "artipacked", "excessive-permissions"):
+        assert audit in audited.stdout, audited.stdout
+
+
+def test_workflows_are_valid_against_the_github_workflow_schema(project: Path) -> None:
+    workflows = sorted((project / ".github/workflows").glob("*.yml"))
+
+    checked = _check_jsonschema("--builtin-schema", "vendor.github-workflows", *workflows)
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def _workflows(project: Path) -> dict[str, dict]:
+    return {
+        path.name: yaml.safe_load(path.read_text("utf-8"))
+        for path in sorted((project / ".github/workflows").glob("*.yml"))
+    }
+
+
+def test_every_action_is_pinned_by_commit_with_its_release_in_a_comment(project: Path) -> None:
+    lines = [
+        line.strip().removeprefix("- ").removeprefix("uses: ")
+        for path in sorted((project / ".github/workflows").glob("*.yml"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip().removeprefix("- ").startswith("uses: ")
+    ]
+    assert lines
+    assert [line for line in lines if not _PINNED_USES.match(line)] == []
+    # One action, one commit, in every workflow.
+    commits: dict[str, set[str]] = {}
+    for line in lines:
+        action, _, rest = line.partition("@")
+        commits.setdefault(action, set()).add(rest)
+    assert {a: c for a, c in commits.items() if len(c) > 1} == {}
+
+
+def test_workflows_grant_nothing_by_default_and_run_no_expression(project: Path) -> None:
+    for name, workflow in _workflows(project).items():
+        assert workflow["permissions"] == {}, name
+        for job_name, job in workflow["jobs"].items():
+            assert job["permissions"] == {"contents": "read"}, (name, job_name)
+            for step in job["steps"]:
+                # Values reach scripts through env:, never spliced into the script's text.
+                assert "${{" not in step.get("run", ""), (name, job_name, step)
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, (name, job_name)
 
 
 # Documentation -------------------------------------------------------------------------------
