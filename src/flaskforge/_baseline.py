@@ -22,6 +22,7 @@ A project in a subfolder of its repository has a ref of its own, named after the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from flaskforge._catalogue import Catalogue
     from flaskforge._render import RenderedFile
 
+#: Progress of the slow steps (a fetch, an install), for the CLI to show; the library never prints.
+_log = logging.getLogger("flaskforge")
 #: The ref of a project at the top of its repository.
 REF = "refs/flaskforge/baseline"
 #: How far back the ref's history is searched for the baseline matching the record.
@@ -131,6 +134,10 @@ def load(
             else f"The baseline was restored: rendered with this flaskforge ({version})."
         )
         return Baseline(render_installed(catalogue, record), "rendered", note=note)
+    _log.info(
+        "Rendering the baseline with flaskforge %s, installed into a temporary environment...",
+        version,
+    )
     try:
         files = render_with_version(record, find_links=find_links)
     except VersionUnavailable as error:

@@ -16,6 +16,7 @@ bare ``CalledProcessError``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import subprocess
@@ -313,6 +314,7 @@ def fetch_ref(repo: Repo, ref: str, timeout: float = 60) -> str | None:
     remote = "origin" if "origin" in remotes else (remotes[0] if len(remotes) == 1 else None)
     if remote is None:
         return None
+    logging.getLogger("flaskforge").info("Fetching the baseline from %s...", remote)
     try:
         code, _, _ = _run(
             [require_git(), "fetch", "--quiet", "--no-tags", remote, ref],

@@ -130,12 +130,32 @@ def _enabled_in(project: Path) -> set[str]:
     return {*record.extensions, *record.targets}
 
 
+@contextmanager
+def _progress_shown() -> Iterator[None]:
+    """Shows the library's progress messages (its slow steps only) on stderr."""
+    import logging  # here, not at the top: --help and --version never need it
+
+    class Progress(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(self.format(record), err=True)
+
+    logger = logging.getLogger("flaskforge")
+    handler = Progress(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
 class _Group(click.Group):
     """The single boundary where flaskforge's errors become one red line and an exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            with _stopping_signals_raise():
+            with _stopping_signals_raise(), _progress_shown():
                 return super().invoke(ctx)
         except FlaskforgeError as error:
             _fail(ctx, error)
@@ -694,9 +714,13 @@ def _report_status(found: ProjectStatus) -> None:
         versions += f" (installed: {found.installed_version}, older: upgrade flaskforge)"
     else:
         versions += " (the installed version)"
-    baseline = found.baseline
-    if found.baseline_ref and found.baseline in ("present", "stale"):
-        baseline += f" ({found.baseline_ref})"
+    baseline = {
+        "present": f"present ({found.baseline_ref})",
+        "stale": f"stale ({found.baseline_ref} holds another state; an earlier one, or a new "
+        "render, is used)",
+        "missing": "missing (a fresh clone? it is restored when a command needs it)",
+        "no git": "none without git (rendered when a command needs it)",
+    }[found.baseline]
     rows = [
         ("project", f"{found.name} (package {found.package}) in {found.project}"),
         ("flaskforge", versions),

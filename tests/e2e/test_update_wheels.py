@@ -274,6 +274,10 @@ def test_owner_edits_survive_and_every_template_change_arrives(
     from_clone = releases.run(
         releases.next, "update", "--find-links", str(releases.wheels), cwd=clone, check=1
     )
+    assert from_clone.stderr.startswith(
+        f"Rendering the baseline with flaskforge {VERSION}, installed into a temporary "
+        "environment...\n"
+    )
     assert from_clone.stdout.startswith(
         f"The baseline was rendered with flaskforge {VERSION}, installed into a temporary "
         "environment.\n"

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import flaskforge
 from flaskforge import (
@@ -20,6 +21,7 @@ from flaskforge import (
     remove_extensions,
 )
 from flaskforge._baseline import REF
+from flaskforge.cli import cli
 from tests.lifecycle_kit import as_version, commit_all, files, git
 
 VERSION = flaskforge.__version__
@@ -160,6 +162,10 @@ def test_a_fresh_clone_fetches_it_from_the_remote_when_it_was_pushed(tmp_path: P
         "remote",
         ("The baseline was fetched from the remote.",),
     )
+    # The CLI says what it is waiting for.
+    shown = CliRunner().invoke(cli, ["add-extension", "cors", "--dry-run", "-C", str(clone)])
+    assert shown.stderr == "Fetching the baseline from origin...\n"
+    assert shown.stdout.startswith("The baseline was fetched from the remote.\nWould add cors.\n")
 
 
 def test_a_version_that_cannot_be_installed_is_approximated_and_says_so(

@@ -157,7 +157,10 @@ def test_status_of_a_fresh_clone_and_of_a_project_without_git(tmp_path: Path) ->
     create_project("kept", output_dir=tmp_path, extensions=["none"], targets=["none"])
     git(tmp_path, "clone", "-q", str(tmp_path / "kept"), str(tmp_path / "clone"))
     clone = _invoke("status", "-C", str(tmp_path / "clone"))
-    assert "baseline:    missing\n" in clone.stdout
+    assert (
+        "baseline:    missing (a fresh clone? it is restored when a command needs it)\n"
+        in clone.stdout
+    )
     assert _invoke("check", "-C", str(tmp_path / "clone")).exit_code == 0
 
 
