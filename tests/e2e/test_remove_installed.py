@@ -3,7 +3,7 @@ own route loses B, is installed afresh, and
 
 - pip no longer brings B's packages (those no remaining component, and no remaining package,
   needs);
-- the owner's route is still registered and answers;
+- the owner's route is still registered and answers, and their command still runs;
 - the project's own lint and tests pass.
 """
 
@@ -29,6 +29,12 @@ OWNER_ROUTE = '''
 def owner_count() -> dict[str, int]:
     """Added by the service's owner."""
     return {{"count": 42}}
+
+
+@{blueprint}.cli.command("owner-hello")
+def owner_hello() -> None:
+    """A command of the owner's own."""
+    print("hello from the owner")
 '''
 PROBE = """
 import json
@@ -47,9 +53,14 @@ for dist in metadata.distributions():
                   .split("=")[0].split("!")[0].split("~")[0].strip().lower().replace("_", "-"))
     installed[name] = sorted(needs)
 app = create_app({{"APP_ENV": "testing", "SECRET_KEY": "k" * 40}})
-rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint.endswith(".owner_count")]
+owned = [r for r in app.url_map.iter_rules() if r.endpoint.endswith(".owner_count")]
+rules = [r.rule for r in owned]
 answer = app.test_client().get(rules[0]).get_json() if rules else None
-print(json.dumps({{"installed": installed, "rules": rules, "answer": answer}}))
+# A blueprint's commands are grouped under its full (dotted) name.
+group = owned[0].endpoint.rsplit(".", 1)[0] if owned else "{blueprint}"
+command = app.test_cli_runner().invoke(args=[group, "owner-hello"])
+print(json.dumps({{"installed": installed, "rules": rules, "answer": answer,
+                  "command": command.output}}))
 """
 
 
@@ -67,8 +78,9 @@ def test_after_removal_its_packages_go_and_the_owner_code_works(tmp_path: Path, 
     create_project("rm-live", output_dir=tmp_path, extensions=extensions, targets=targets)
     project = tmp_path / "rm-live"
     routes = project / ROUTES
-    found = re.search(r"^(\w+) = Blueprint\(", routes.read_text(), re.M)
+    found = re.search(r"^(\w+) = Blueprint\(\"(\w+)\"", routes.read_text(), re.M)
     assert found, f"{ROUTES} no longer defines its blueprint at the top level"
+    blueprint_name = found[2]
     routes.write_text(routes.read_text() + OWNER_ROUTE.format(blueprint=found[1]))
     commit_all(project, "our route")
 
@@ -87,7 +99,7 @@ def test_after_removal_its_packages_go_and_the_owner_code_works(tmp_path: Path, 
     out = e2e.run(
         venv / "bin/python",
         "-c",
-        textwrap.dedent(PROBE.format(package=PACKAGE)),
+        textwrap.dedent(PROBE.format(package=PACKAGE, blueprint=blueprint_name)),
         cwd=tmp_path,
     )
     probe = json.loads(out.strip().splitlines()[-1])
@@ -104,6 +116,7 @@ def test_after_removal_its_packages_go_and_the_owner_code_works(tmp_path: Path, 
     # Every extension brings a package of its own: the check above is never empty.
     assert checked or not CATALOGUE.get("extension", name).dependencies
     assert probe["answer"] == {"count": 42}, probe["rules"]
+    assert probe["command"] == "hello from the owner\n"
 
     e2e.pip_install(venv, "-e", ".[dev]", cwd=project)
     for command in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):

@@ -275,6 +275,7 @@ def test_owner_edits_survive_and_every_template_change_arrives(
         releases.next, "update", "--find-links", str(releases.wheels), cwd=clone, check=1
     )
     assert from_clone.stderr.startswith(
+        "Fetching the baseline from origin...\n"
         f"Rendering the baseline with flaskforge {VERSION}, installed into a temporary "
         "environment...\n"
     )
