@@ -43,16 +43,6 @@ class Workspace:
     repo: _git.Repo | None
     recovered: str | None
 
-    @property
-    def behind(self) -> bool:
-        """Whether the project is at an older flaskforge version than this one."""
-        return compare(self.record.flaskforge_version, installed()) < 0
-
-    @property
-    def ahead(self) -> bool:
-        """Whether the project was last changed by a newer flaskforge than this one."""
-        return compare(self.record.flaskforge_version, installed()) > 0
-
 
 def open_project(project: Path | str, catalogue: Catalogue, *, reading: bool = False) -> Workspace:
     """Open ``project``, first finishing any step an interrupted flaskforge left in it.
