@@ -8,6 +8,8 @@ named by ``FLASKFORGE_TEST_REDIS_URL``: required in CI, skipped with a reason el
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from flaskforge import load_catalogue
@@ -29,6 +31,16 @@ def _selections() -> list[tuple[str, ...]]:
     return selections
 
 
+# Run by the generated service's Python: three requests to each path, under a limit of one.
+_LIMITED = """
+import json
+from demo import create_app
+app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "RATELIMIT_DEFAULT": "1/minute"})
+client = app.test_client()
+paths = ("/livez", "/readyz", "/metrics", "/api/v1/items")
+print(json.dumps({path: [client.get(path).status_code for _ in range(3)] for path in paths}))
+"""
+
 # Generated and installed once per selection for the whole module.
 _PROJECTS = e2e.ProjectCache("web")
 installed = _PROJECTS.fixture(_selections())
@@ -47,3 +59,17 @@ def test_all_three_pass_against_real_redis(
         "print(app.test_client().get('/readyz').get_json()['checks'].get('ratelimit'))\n"
     )
     assert installed.run("python", "-c", probe, env=env).strip() == "ok"
+
+
+def test_probes_and_scrapes_are_never_limited(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # /metrics comes from another extension: the limiter lets it through by its path.
+    installed = _PROJECTS.installed(tmp_path_factory, ALL_THREE)
+
+    statuses = json.loads(installed.run("python", "-c", _LIMITED).strip().splitlines()[-1])
+
+    assert statuses == {
+        "/livez": [200] * 3,
+        "/readyz": [200] * 3,
+        "/metrics": [200] * 3,
+        "/api/v1/items": [200, 429, 429],
+    }
