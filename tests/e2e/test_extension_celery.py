@@ -39,6 +39,10 @@ def test_own_tests_pass_without_services(installed: e2e.InstalledProject) -> Non
 
     e2e.assert_each_extension_tested(installed, output)
     assert "PASSED tests/test_celery.py::test_worker_refuses_to_start_without_redis" in output
+    assert (
+        "PASSED tests/test_celery.py::test_shared_tasks_run_on_the_celery_of_the_app_built_last"
+        in output
+    )
     assert "SKIPPED" not in output
 
 

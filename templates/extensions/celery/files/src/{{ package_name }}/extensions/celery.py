@@ -1,11 +1,13 @@
-"""Background tasks with Celery: the settings and the broker check.
+"""Background tasks with Celery, made from the Flask app as Flask's documentation shows.
 
-The routes that enqueue and report tasks are ``api/v1/tasks/``; Celery itself is imported only
-by ``tasks/`` (the worker, and the routes on their first call).
+``init_app`` builds a Celery app from the Flask app's settings whose tasks run inside the Flask
+app's context, and makes it Celery's default app, so ``@shared_task`` tasks (``tasks/``) use it:
+``sum_numbers.delay(numbers)``. The worker (``tasks/worker.py``) takes it from
+``celery_app(create_app())``.
 
-``REDIS_URL`` set: tasks go through Redis to a worker process (``tasks/worker.py``), and the
-readiness check ``broker`` pings that Redis. ``REDIS_URL`` empty (development, tests): tasks run
-at once, inside the request that enqueues them, and their results stay in process memory.
+``REDIS_URL`` set: tasks go through Redis to a worker process, and the readiness check
+``broker`` pings that Redis. ``REDIS_URL`` empty (development, tests): tasks run at once, inside
+the request that enqueues them, and their results stay in process memory.
 """
 
 from __future__ import annotations
@@ -14,26 +16,119 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import redis
+from celery import Celery, Task
+from celery.backends.redis import RedisBackend
 from flask import Flask
 
 from ..config import ConfigError
 from ..health import register_readiness_check
 
+#: Seconds to wait for Redis to accept a connection; a request that enqueues must not hang.
+CONNECT_TIMEOUT = 2.0
+#: Seconds to wait for Redis to answer; above the 1 s a worker's blocking fetch waits.
+SOCKET_TIMEOUT = 5.0
 #: Seconds the readiness check waits for Redis.
 PING_TIMEOUT = 2.0
 #: Redis has 16 databases unless its configuration says otherwise.
 MAX_REDIS_DB = 15
+#: The queue the service's tasks go to: named after the package.
+QUEUE = __name__.split(".", 1)[0]
+
+
+class PolledRedisBackend(RedisBackend):  # type: ignore[misc]
+    """Celery's Redis result backend, except that sending a task does not subscribe to it.
+
+    Kept because a web process never waits for a result (clients poll ``/api/v1/tasks/<id>``),
+    while Celery's own backend subscribes the sender to every task's result channel: unread
+    messages pile up, and while Redis is down each send retries for about twenty seconds.
+    """
+
+    def on_task_call(self, producer: Any, task_id: str) -> None:
+        """Do nothing: ``get()`` still subscribes when it is called."""
 
 
 def init_app(app: Flask) -> None:
-    """Check the Celery settings and, when Redis is configured, check it for readiness.
+    """Make the Celery app of ``app``; check the broker for readiness when Redis is configured.
 
     Raises:
         ConfigError: a Celery setting is out of range.
     """
     _check_settings(app)
+
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(app.config))
+    celery.set_default()
+    app.extensions["celery"] = celery
     if app.config.get("REDIS_URL"):
         register_readiness_check(app, "broker", lambda: ping_broker(app.config))
+
+
+def celery_app(app: Flask) -> Celery:
+    """The Celery app that ``init_app`` made for ``app``."""
+    celery: Celery = app.extensions["celery"]
+    return celery
+
+
+def celery_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Celery's configuration from the service's settings (``app.config``).
+
+    With ``REDIS_URL`` empty, tasks run eagerly in the calling process and results are kept in
+    its memory: fine for development and tests, never for production (which requires Redis).
+    """
+    options: dict[str, Any] = {
+        # JSON only: a worker never unpickles what someone managed to put in Redis.
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_track_started": True,
+        "task_time_limit": config["CELERY_TASK_TIME_LIMIT"],
+        "result_expires": config["CELERY_RESULT_EXPIRES"],
+        "worker_concurrency": config["CELERY_WORKER_CONCURRENCY"],
+        # Services sharing a Redis must not take each other's tasks.
+        "task_default_queue": QUEUE,
+        # Acknowledge after the task ran: a worker killed mid-task (a drained node) gets it
+        # delivered again instead of losing it. Tasks must therefore be safe to run twice.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "broker_connection_retry_on_startup": True,
+        # The service's JSON log lines, not Celery's own format (see tasks/worker.py).
+        "worker_hijack_root_logger": False,
+    }
+    url = broker_url(config)
+    if not url:
+        return {
+            **options,
+            "broker_url": "memory://localhost/",
+            "result_backend": "cache+memory://",
+            "task_always_eager": True,
+            "task_store_eager_result": True,
+        }
+    timeouts = {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT}
+    return {
+        **options,
+        "broker_url": url,
+        # A backend class of our own is named "<module>:<class>+<url>".
+        "result_backend": f"{__name__}:{PolledRedisBackend.__name__}+{url}",
+        "broker_connection_timeout": CONNECT_TIMEOUT,
+        "broker_transport_options": timeouts,
+        "redis_socket_connect_timeout": CONNECT_TIMEOUT,
+        "redis_socket_timeout": SOCKET_TIMEOUT,
+        # One quick retry, then the request answers 503 instead of waiting for Redis.
+        "task_publish_retry_policy": {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
+        },
+    }
 
 
 def broker_url(config: Mapping[str, Any]) -> str:
@@ -60,8 +155,6 @@ def broker_url(config: Mapping[str, Any]) -> str:
 
 def ping_broker(config: Mapping[str, Any]) -> None:
     """Send ``PING`` to the broker's Redis; raise when it does not answer in time."""
-    import redis
-
     client = redis.Redis.from_url(
         broker_url(config), socket_connect_timeout=PING_TIMEOUT, socket_timeout=PING_TIMEOUT
     )

@@ -1,7 +1,6 @@
 """The example task: work too slow to do while a client waits for the response.
 
-``shared_task`` registers it with every Celery app, so each Flask app's Celery (see
-``get_celery``) knows it. Its arguments and result must be JSON.
+Its arguments and result must be JSON.
 """
 
 from __future__ import annotations

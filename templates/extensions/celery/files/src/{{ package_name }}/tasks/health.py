@@ -16,7 +16,7 @@ from celery.utils.nodenames import default_nodename
 
 from ..app import create_app
 from ..config import ConfigError
-from . import get_celery
+from ..extensions.celery import celery_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     if not flask_app.config.get("REDIS_URL"):
         print("configuration error: REDIS_URL is not set, so there is no worker", file=sys.stderr)
         return 2
-    celery = get_celery(flask_app)
     try:
-        replies = celery.control.ping(destination=[args.node], timeout=args.timeout)
+        replies = celery_app(flask_app).control.ping(destination=[args.node], timeout=args.timeout)
     except Exception as error:  # the broker is down: the probe's answer is "unhealthy"
         print(f"{args.node}: broker unreachable ({type(error).__name__})", file=sys.stderr)
         return 1

@@ -11,11 +11,12 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from celery import Celery
 from celery.signals import setup_logging
 
 from ..app import create_app
 from ..config import ConfigError
-from . import get_celery
+from ..extensions.celery import celery_app
 
 #: Exit status of a worker that cannot start with its configuration.
 CONFIG_ERROR = 78
@@ -28,7 +29,7 @@ def _keep_json_logs(**_: Any) -> None:
     pass
 
 
-def _load() -> Any:
+def _load() -> Celery:
     try:
         flask_app = create_app()
     except ConfigError as error:
@@ -41,7 +42,7 @@ def _load() -> Any:
             file=sys.stderr,
         )
         raise SystemExit(CONFIG_ERROR)
-    return get_celery(flask_app)
+    return celery_app(flask_app)
 
 
 app = _load()

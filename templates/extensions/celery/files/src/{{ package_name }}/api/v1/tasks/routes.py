@@ -1,21 +1,21 @@
 """HTTP routes for background tasks: enqueue the example task, report any task's status.
 
 Nested in the API's version 1 (``api/v1/__init__.py``), so served at ``/api/v1/tasks``.
-Celery is imported on the first call.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
+from celery.result import AsyncResult, EagerResult
 from flask import Blueprint, Response, jsonify, request, url_for
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from ....errors import APIError, error_response
-
-if TYPE_CHECKING:
-    from celery import Celery
+from ....tasks import sum_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -29,21 +29,20 @@ MAX_MAGNITUDE = 10**15
 RETRY_AFTER = 5
 
 _FAILED = "The task failed; the worker's log has the details under the task's id."
+#: What Celery raises when the broker or the result store cannot be reached.
+_UNAVAILABLE = (OperationalError, RedisError, OSError)
 
 
 @bp.post("")
 def enqueue_sum() -> Response:
     """Enqueue the example task; 202 with the task's id, its status URL in ``Location``."""
     numbers = _validate(request.get_json())
-    celery, errors = _celery()
-    from ....tasks import sum_numbers
-
     try:
-        result = celery.tasks[sum_numbers.name].apply_async(args=[numbers])
-    except errors as error:
+        result = sum_numbers.delay(numbers)
+    except _UNAVAILABLE as error:
         return _unavailable(error)
     # Eager (no REDIS_URL): the task already ran; otherwise it is queued and nobody knows more.
-    status = result.state if celery.conf.task_always_eager else "PENDING"
+    status = result.state if isinstance(result, EagerResult) else "PENDING"
     response = jsonify(id=result.id, status=status.lower())
     response.status_code = 202
     response.headers["Location"] = url_for(".get_task", task_id=result.id)
@@ -57,14 +56,13 @@ def get_task(task_id: UUID) -> Response:
     An id Celery has never seen is reported as pending: its result store cannot tell an unknown
     task from one still waiting in the queue.
     """
-    celery, errors = _celery()
-    result = celery.AsyncResult(str(task_id))
+    result = AsyncResult(str(task_id))
     try:
         state = result.state
         body: dict[str, Any] = {"id": result.id, "status": state.lower()}
         if state == "SUCCESS":
             body["result"] = result.result
-    except errors as error:
+    except _UNAVAILABLE as error:
         return _unavailable(error)
     if state == "FAILURE":
         # The exception and its traceback stay in the worker's log: they may hold anything.
@@ -100,16 +98,6 @@ def _is_number(value: object) -> bool:
         return False
     # NaN and infinities are caught too: comparisons with NaN are false.
     return -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE
-
-
-def _celery() -> tuple[Celery, tuple[type[Exception], ...]]:
-    """The app's Celery and the exceptions that mean "the broker or result store is down"."""
-    from kombu.exceptions import OperationalError
-    from redis.exceptions import RedisError
-
-    from ....tasks import get_celery
-
-    return get_celery(), (OperationalError, RedisError, OSError)
 
 
 def _unavailable(error: Exception) -> Response:
