@@ -11,13 +11,21 @@ from pathlib import Path
 from flaskforge._catalogue import Catalogue, load_catalogue
 from flaskforge._context import template_context
 from flaskforge._imports import installed_modules
+from flaskforge._lock import (
+    CATALOGUE_LOCK,
+    CATALOGUE_REACH,
+    LOCK_COMMANDS,
+    project_locks,
+    read_lock,
+    read_reach,
+)
 from flaskforge._naming import ProjectName, parse_description, parse_project_name
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
 from flaskforge._selection import Selection, resolve
 from flaskforge._steps import Step, notes, quick_start
 from flaskforge._versions import installed
-from flaskforge.errors import DestinationExists, InvalidOutputDir
+from flaskforge.errors import DestinationExists, InvalidOutputDir, RenderError
 
 #: The description used when none is given.
 DEFAULT_DESCRIPTION = "A Flask microservice"
@@ -95,13 +103,26 @@ def plan_project(
 
 
 def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, RenderedFile]:
-    """Every file of the project that ``record`` describes, including the record itself."""
+    """Every file of the project that ``record`` describes, including the record itself.
+
+    Besides the templates' files: the lock files, cut from the catalogue's lock (when the
+    catalogue has one: the shipped one does), and the record.
+    """
     selection = Selection(record.extensions, record.targets)
     name = ProjectName(project=record.project_name, package=record.package_name)
+    components = selection.components(catalogue)
     context = template_context(
         catalogue, name, record.description, selection, record.flaskforge_version
     )
-    files = render_components(selection.components(catalogue), context)
+    context["lock_commands"] = LOCK_COMMANDS
+    files = render_components(components, context)
+    lock, reach = catalogue.root / CATALOGUE_LOCK, catalogue.root / CATALOGUE_REACH
+    if lock.is_file():
+        locks = project_locks(read_lock(lock), read_reach(reach), components, name.project)
+        for path, text in locks.items():
+            if path in files:
+                raise RenderError(path, f"a template writes {path}, which the lock writes")
+            files[path] = RenderedFile(text.encode("utf-8"))
     files[RECORD_FILE] = RenderedFile(dump_record(record).encode("utf-8"))
     return dict(sorted(files.items()))
 

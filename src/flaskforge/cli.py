@@ -690,18 +690,36 @@ def _report_changes(result: ChangeResult, headline: str) -> None:
     for change in result.changes:
         moved = f" (from {change.moved_from})" if change.moved_from else ""
         click.echo(f"  {change.outcome.value.ljust(width)}  {change.path}{moved}")
-    steps = list(result.next_steps)
-    if any(c.path == "pyproject.toml" and c.writes for c in result.changes):
-        if result.removed:
-            steps.insert(0, "Reinstall so that their packages go: rm -rf .venv && make install")
-        else:
-            steps.insert(0, "Install the new dependencies: make install")
+    steps = [*_install_steps(result), *result.next_steps]
     if steps:
         click.echo("Next steps:")
         for step in steps:
             click.echo(f"  {step}")
     if result.conflicts or result.left:
         raise MergeConflicts(result.conflicts, result.left)
+
+
+def _install_steps(result: ChangeResult) -> list[str]:
+    """What to run when the change touched the dependencies: the lock files say which."""
+    from flaskforge._lock import LOCK_COMMANDS
+
+    written = {c.path for c in result.changes if c.writes}
+    locks = [path for path in LOCK_COMMANDS if path in written]
+    if not locks and "pyproject.toml" not in written:
+        return []
+    install = (
+        "Reinstall so that their packages go: rm -rf .venv && make install"
+        if result.removed
+        else "Install the new dependencies: make install"
+    )
+    if not locks:
+        return [install]
+    return [
+        f"{install} (exactly the versions in {' and '.join(locks)}, re-rendered from"
+        " flaskforge's lock).",
+        "If you had re-locked yourself ('make lock LOCK_ARGS=--upgrade'), run 'make lock' first:"
+        " it re-resolves, keeping your versions where they fit.",
+    ]
 
 
 def _report_status(found: ProjectStatus) -> None:

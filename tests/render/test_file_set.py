@@ -17,6 +17,8 @@ BARE = {
     "Makefile",
     "README.md",
     "pyproject.toml",
+    "requirements-dev.txt",
+    "requirements.txt",
     "src/fs_svc/__init__.py",
     "src/fs_svc/api/__init__.py",
     "src/fs_svc/api/v1/__init__.py",

@@ -35,6 +35,65 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return out / "demo"
 
 
+def _targets(project: Path) -> set[str]:
+    import tomllib
+
+    return set(tomllib.loads((project / ".flaskforge.toml").read_text("utf-8"))["targets"])
+
+
+# Lock ----------------------------------------------------------------------------------------
+
+
+def _locked(text: str) -> dict[str, str]:
+    """``name -> version`` of a lock file (the first version, for a name locked twice)."""
+    from flaskforge._lock import parse_lock
+
+    locked: dict[str, str] = {}
+    for entry in parse_lock(text).entries:
+        locked.setdefault(entry.name, entry.version)
+    return locked
+
+
+def test_the_locks_pin_what_pyproject_pins_and_agree(project: Path) -> None:
+    import tomllib
+
+    from flaskforge._lock import requirement_name, requirement_version
+
+    metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["project"]
+    runtime = _locked((project / "requirements.txt").read_text("utf-8"))
+    dev = _locked((project / "requirements-dev.txt").read_text("utf-8"))
+
+    for requirement in metadata["dependencies"]:
+        assert runtime[requirement_name(requirement)] == requirement_version(requirement)
+    for requirement in metadata["optional-dependencies"]["dev"]:
+        assert dev[requirement_name(requirement)] == requirement_version(requirement)
+    assert runtime.items() <= dev.items()
+    assert "pytest" not in runtime
+
+
+def test_make_lock_writes_the_lock_files_that_install_ci_and_the_image_read(
+    project: Path,
+) -> None:
+    from flaskforge._lock import LOCK_COMMANDS
+
+    makefile = (project / "Makefile").read_text("utf-8")
+    for name, command in LOCK_COMMANDS.items():
+        assert (project / name).read_text("utf-8").splitlines()[1] == f"#    {command}"
+        assert f"\t$(BIN)/{command} --quiet $(LOCK_ARGS)\n" in makefile
+    install = makefile.split("\ninstall:\n", 1)[1].split("\n\n", 1)[0]
+    assert "pip install --require-hashes --requirement requirements-dev.txt" in install
+    assert "pip install --no-deps --editable ." in install
+    ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text("utf-8"))
+    runs = [step.get("run", "") for job in ci["jobs"].values() for step in job["steps"]]
+    assert "make install" in runs
+    if "docker" in _targets(project):
+        dockerfile = (project / "Dockerfile").read_text("utf-8")
+        assert "pip install --no-cache-dir --require-hashes --requirement requirements.txt" in (
+            dockerfile
+        )
+        assert "!requirements.txt" in (project / ".dockerignore").read_text("utf-8").split()
+
+
 # Editor settings -----------------------------------------------------------------------------
 
 
@@ -125,7 +184,12 @@ def test_workflows_grant_nothing_by_default_and_run_no_expression(project: Path)
 # Documentation -------------------------------------------------------------------------------
 
 #: The repository files of issue 17 that every project has (the others depend on the selection).
-TEAM_FILES = (".editorconfig", ".github/dependabot.yml")
+TEAM_FILES = (
+    ".editorconfig",
+    ".github/dependabot.yml",
+    "requirements.txt",
+    "requirements-dev.txt",
+)
 
 
 def test_the_readme_says_what_each_repository_file_is_for(project: Path) -> None:

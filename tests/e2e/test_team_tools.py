@@ -1,0 +1,164 @@
+"""The repository tools of a generated project, run for real as its owner runs them (issue 17).
+
+The bare, the default (recommended) and the every-extension selections are generated as git
+repositories and installed with their own ``make install``: pip, from ``requirements-dev.txt``,
+with ``--require-hashes``. Then their own ``make test`` passes, and ``make lock`` (which asks
+the package index, reachable here) rewrites the lock files byte for byte: the locks flaskforge
+cut from its catalogue's lock without any network are the ones uv writes for the project.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from packaging.markers import Marker
+
+from flaskforge import create_project, load_catalogue
+from flaskforge._lock import LOCK_COMMANDS, parse_lock
+from tests import e2e
+
+#: Each selection as ``create_project`` takes it: ``None`` is the recommended set.
+SELECTIONS: dict[str, tuple[list[str] | None, list[str] | None]] = {
+    "bare": (["none"], ["none"]),
+    "default": (None, None),
+    "everything": e2e.everything(),
+}
+
+
+@dataclass(frozen=True)
+class Made:
+    """A generated project (a git repository) after its own ``make install``."""
+
+    selection: str
+    project: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.project / ".venv" / "bin"
+
+
+def make(
+    project: Path,
+    *targets: str,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``make TARGET...`` in ``project`` with this interpreter as its Python."""
+    done = subprocess.run(
+        ["make", f"PYTHON={sys.executable}", *targets],
+        cwd=project,
+        env=dict(env) if env is not None else e2e.clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert done.returncode == 0, (
+            f"make {' '.join(targets)} failed ({done.returncode}):\n"
+            f"{done.stdout[-8000:]}\n{done.stderr[-4000:]}"
+        )
+    return done
+
+
+_MADE: dict[str, Made] = {}
+
+
+@pytest.fixture(scope="module", params=sorted(SELECTIONS))
+def made(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Made:
+    if request.param not in _MADE:
+        extensions, targets = SELECTIONS[request.param]
+        out = tmp_path_factory.mktemp(f"team-tools-{request.param}")
+        create_project("demo", output_dir=out, extensions=extensions, targets=targets)
+        make(out / "demo", "install")
+        _MADE[request.param] = Made(request.param, out / "demo")
+    return _MADE[request.param]
+
+
+def _applies(requirement: str) -> bool:
+    _, _, marker = requirement.partition(" ; ")
+    return not marker or Marker(marker).evaluate()
+
+
+def test_make_install_installs_exactly_the_locked_versions(made: Made) -> None:
+    lock = parse_lock((made.project / "requirements-dev.txt").read_text("utf-8"))
+    locked = {e.name: e.version for e in lock.entries if _applies(e.requirement)}
+    listing = e2e.run(made.bin / "python", "-m", "pip", "list", "--format=json")
+    installed = {
+        p["name"].lower().replace("_", "-").replace(".", "-"): p["version"]
+        for p in json.loads(listing)
+    }
+
+    # The venv's own setuptools (Python 3.11 seeds it) and the project are not locked.
+    extra = set(installed) - set(locked) - {"demo", "setuptools"}
+    assert extra == set()
+    assert {name: installed.get(name) for name in locked} == locked
+    print(f"\n[{made.selection}] {len(locked)} locked packages installed, hash-checked")
+
+
+def test_make_test_passes_on_the_locked_install(made: Made) -> None:
+    output = make(made.project, "test").stdout
+
+    assert " passed" in output.splitlines()[-1], output[-2000:]
+
+
+def _pins(path: Path) -> set[tuple[str, str, tuple[str, ...]]]:
+    return {(e.name, e.version, e.hashes) for e in parse_lock(path.read_text("utf-8")).entries}
+
+
+def test_make_lock_writes_the_same_lock_files(made: Made) -> None:
+    # Asks the package index (PyPI is reachable here and in CI): uv re-resolves the project's
+    # pyproject.toml, preferring the locked versions, and must choose exactly the packages,
+    # versions and hashes flaskforge cut from its catalogue's lock, and write the same bytes.
+    before = {name: (made.project / name).read_bytes() for name in LOCK_COMMANDS}
+    packages = {name: _pins(made.project / name) for name in LOCK_COMMANDS}
+
+    make(made.project, "lock", timeout=300)
+
+    for name in LOCK_COMMANDS:
+        after = _pins(made.project / name)
+        assert (sorted(packages[name] - after), sorted(after - packages[name])) == ([], []), name
+        diff = e2e.run("git", "diff", "--", name, cwd=made.project)
+        assert (made.project / name).read_bytes() == before[name], diff
+    count = len(packages["requirements-dev.txt"])
+    print(f"\n[{made.selection}] make lock wrote the same {count} packages, byte for byte")
+
+
+def test_make_install_fails_while_pyproject_asks_for_what_the_lock_lacks(tmp_path: Path) -> None:
+    create_project("demo", output_dir=tmp_path, extensions=["none"], targets=["none"], git=False)
+    project = tmp_path / "demo"
+    pyproject = project / "pyproject.toml"
+    (pin,) = [r for r in load_catalogue().base.dependencies if r.startswith("gunicorn==")]
+    locked = pin.partition("==")[2]
+    text = pyproject.read_text("utf-8")
+    pyproject.write_text(text.replace(f'"{pin}"', '"gunicorn==20.0.0"'), "utf-8")
+
+    done = make(project, "install", check=False)
+
+    assert done.returncode != 0
+    assert f"has requirement gunicorn==20.0.0, but you have gunicorn {locked}" in done.stdout, (
+        done.stdout[-3000:] + done.stderr[-3000:]
+    )
+
+
+def test_a_package_whose_hash_differs_from_the_lock_is_refused(tmp_path: Path) -> None:
+    create_project("demo", output_dir=tmp_path, extensions=["none"], targets=["none"], git=False)
+    project = tmp_path / "demo"
+    lock = project / "requirements-dev.txt"
+    text = lock.read_text("utf-8")
+    first = text.index("--hash=sha256:", text.index("\nflask==")) + len("--hash=sha256:")
+    tampered = text[:first] + "0" * 64 + text[first + 64 :]
+    second = tampered.index("--hash=sha256:", first) + len("--hash=sha256:")
+    lock.write_text(tampered[:second] + "0" * 64 + tampered[second + 64 :], "utf-8")
+
+    done = make(project, "install", check=False)
+
+    assert done.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in done.stdout + done.stderr, done.stderr[-3000:]
