@@ -162,3 +162,58 @@ def test_a_package_whose_hash_differs_from_the_lock_is_refused(tmp_path: Path) -
 
     assert done.returncode != 0
     assert "DO NOT MATCH THE HASHES" in done.stdout + done.stderr, done.stderr[-3000:]
+
+
+# pre-commit: its hooks are local, so their tools come from the package index (reachable here
+# and in CI) and no hook repository is fetched. One cache of hook environments for the module.
+
+
+@pytest.fixture(scope="module")
+def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return e2e.clean_env(PRE_COMMIT_HOME=str(tmp_path_factory.mktemp("pre-commit-home")))
+
+
+def test_make_pre_commit_passes_on_a_fresh_project(
+    made: Made, pre_commit_env: dict[str, str]
+) -> None:
+    output = make(made.project, "pre-commit", env=pre_commit_env).stdout
+
+    ran = [line for line in output.splitlines() if line.endswith(("Passed", "Failed", "Skipped"))]
+    assert ran, output
+    assert all(line.endswith("Passed") for line in ran), output
+    hooks = {line.split(".")[0] for line in ran}
+    assert {"ruff check", "ruff format", "check for merge conflict markers"} <= hooks
+    assert ("hadolint" in hooks) == (made.selection != "bare")
+    print(f"\n[{made.selection}] pre-commit: {len(ran)} hooks passed")
+
+
+def test_check_merge_conflict_stops_leftover_markers(
+    tmp_path: Path, pre_commit_env: dict[str, str]
+) -> None:
+    # What a conflicted add-extension or update leaves in a file, outside any git merge.
+    create_project("demo", output_dir=tmp_path, extensions=["none"], targets=["none"])
+    project = tmp_path / "demo"
+    readme = project / "README.md"
+    readme.write_text(
+        readme.read_text("utf-8")
+        + "<<<<<<< yours\nmine\n=======\nflaskforge's\n>>>>>>> flaskforge\n",
+        "utf-8",
+    )
+    e2e.run("git", "add", "README.md", cwd=project)
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+
+    done = subprocess.run(
+        [*pre_commit, "run", "--all-files"],
+        cwd=project,
+        env=pre_commit_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    failed = [line for line in done.stdout.splitlines() if line.endswith("Failed")]
+    assert [line.split(".")[0] for line in failed] == ["check for merge conflict markers"]
+    assert "Merge conflict string" in done.stdout, done.stdout
+    assert "README.md:" in done.stdout, done.stdout

@@ -14,6 +14,7 @@ BARE = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "Makefile",
     "README.md",
     "pyproject.toml",

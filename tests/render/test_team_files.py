@@ -94,6 +94,35 @@ def test_make_lock_writes_the_lock_files_that_install_ci_and_the_image_read(
         assert "!requirements.txt" in (project / ".dockerignore").read_text("utf-8").split()
 
 
+# pre-commit ----------------------------------------------------------------------------------
+
+
+def test_the_pre_commit_hooks_are_local_pinned_and_use_the_projects_ruff(project: Path) -> None:
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text("utf-8"))
+    makefile = (project / "Makefile").read_text("utf-8")
+    pyproject = (project / "pyproject.toml").read_text("utf-8")
+
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"  # nothing to fetch from a hook repository
+    hooks = {hook["id"]: hook for hook in repo["hooks"]}
+    for hook in hooks.values():
+        assert hook["language"] == "python"
+        assert all("==" in d for d in hook["additional_dependencies"]), hook
+    (ruff,) = set(hooks["ruff-check"]["additional_dependencies"])
+    assert f'"{ruff}",' in pyproject
+    assert hooks["ruff-format"]["additional_dependencies"] == [ruff]
+    assert hooks["check-merge-conflict"]["entry"].endswith("--assume-in-merge")
+    expected = {"ruff-check", "ruff-format", "trailing-whitespace", "end-of-file-fixer"}
+    expected |= {"check-merge-conflict", "check-yaml", "check-toml"}
+    if "docker" in _targets(project):
+        expected.add("hadolint")
+    assert set(hooks) == expected
+    assert "\npre-commit:\n\t$(BIN)/pre-commit run --all-files\n" in makefile
+    ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text("utf-8"))
+    runs = [step.get("run", "") for job in ci["jobs"].values() for step in job["steps"]]
+    assert ".venv/bin/pre-commit run --all-files --show-diff-on-failure" in runs
+
+
 # Editor settings -----------------------------------------------------------------------------
 
 
@@ -187,6 +216,7 @@ def test_workflows_grant_nothing_by_default_and_run_no_expression(project: Path)
 TEAM_FILES = (
     ".editorconfig",
     ".github/dependabot.yml",
+    ".pre-commit-config.yaml",
     "requirements.txt",
     "requirements-dev.txt",
 )
