@@ -341,3 +341,39 @@ def test_make_audit_against_the_real_advisory_database(made: Made) -> None:
         pytest.skip(f"no advisory database reachable from here; make audit fails: {first}")
     assert done.returncode == 0, output
     assert "No known vulnerabilities found" in output
+
+
+# Migrations drift gate -----------------------------------------------------------------------
+
+
+def test_make_check_migrations_fails_on_a_model_changed_without_a_revision(
+    made: Made, database_url: str
+) -> None:
+    makefile = (made.project / "Makefile").read_text("utf-8")
+    ci = (made.project / ".github/workflows/ci.yml").read_text("utf-8")
+    models = made.project / "src/demo/api/v1/items/models.py"
+    if not (made.project / "src/demo/migrations").is_dir():
+        # Without migrations there is nothing to compare: no target, no CI step.
+        assert "check-migrations" not in makefile + ci
+        return
+    assert "run: make check-migrations" in ci
+    env = e2e.clean_env(APP_ENV="development", DATABASE_URL=database_url)
+    e2e.run(made.bin / "python", "-c", e2e.EMPTY_DATABASE, cwd=made.project, env=env)
+
+    fresh = make(made.project, "check-migrations", env=env, check=False)
+
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    original = models.read_text("utf-8")
+    marker = '    __tablename__ = "items"\n'
+    assert marker in original
+    drifted = "    drift_probe: Mapped[int | None] = mapped_column(Integer, nullable=True)\n"
+    models.write_text(original.replace(marker, marker + drifted), "utf-8")
+    try:
+        changed = make(made.project, "check-migrations", env=env, check=False)
+    finally:
+        models.write_text(original, "utf-8")
+
+    output = changed.stdout + changed.stderr
+    assert changed.returncode != 0, output
+    assert "New upgrade operations detected" in output, output
+    assert "drift_probe" in output, output

@@ -94,6 +94,29 @@ def test_make_lock_writes_the_lock_files_that_install_ci_and_the_image_read(
         assert "!requirements.txt" in (project / ".dockerignore").read_text("utf-8").split()
 
 
+# Migrations drift gate -----------------------------------------------------------------------
+
+
+def test_ci_checks_models_against_migrations_before_the_tests_when_there_are_any(
+    project: Path,
+) -> None:
+    import tomllib
+
+    record = tomllib.loads((project / ".flaskforge.toml").read_text("utf-8"))
+    makefile = (project / "Makefile").read_text("utf-8")
+    ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text("utf-8"))
+    runs = [step.get("run") for step in ci["jobs"]["checks"]["steps"]]
+
+    if "migrations" not in record["extensions"]:
+        assert "check-migrations" not in makefile
+        assert "make check-migrations" not in runs
+        return
+    recipe = makefile.split("\ncheck-migrations: migrate\n", 1)[1].split("\n\n", 1)[0]
+    assert recipe == "\t$(BIN)/flask --app demo.wsgi db check"
+    assert "\nmigrate:\n\t$(BIN)/flask --app demo.wsgi db upgrade\n" in makefile
+    assert runs.index("make check-migrations") < runs.index(".venv/bin/pytest")
+
+
 # pre-commit ----------------------------------------------------------------------------------
 
 
