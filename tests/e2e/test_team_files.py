@@ -120,3 +120,38 @@ def test_workflows_are_valid_against_the_github_workflow_schema(project: Path) -
     checked = _check_jsonschema("--builtin-schema", "vendor.github-workflows", *workflows)
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# Dev container -----------------------------------------------------------------------------------
+
+#: The dev container specification's schema, vendored (see schemas/README.md for its source).
+DEVCONTAINER_SCHEMA = Path(__file__).parent / "schemas" / "devContainer.base.schema.json"
+
+
+def test_devcontainer_is_valid_against_the_dev_container_schema(project: Path) -> None:
+    config = project / ".devcontainer/devcontainer.json"
+
+    checked = _check_jsonschema("--schemafile", DEVCONTAINER_SCHEMA, config)
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_dev_container_schema_check_catches_a_misspelled_key(tmp_path: Path) -> None:
+    broken = tmp_path / "devcontainer.json"
+    broken.write_text('{"image": "python:3.12", "postCreateComand": "make install"}')
+
+    checked = _check_jsonschema("--schemafile", DEVCONTAINER_SCHEMA, broken)
+
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+
+
+def test_the_dev_containers_compose_file_is_valid_against_the_compose_spec(project: Path) -> None:
+    if "docker" not in _targets(project):
+        assert not (project / ".devcontainer/compose.yaml").exists()
+        return
+
+    checked = _check_jsonschema(
+        "--builtin-schema", "vendor.compose-spec", project / ".devcontainer/compose.yaml"
+    )
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -7,6 +7,7 @@ import pytest
 from flaskforge import load_catalogue, plan_project
 
 BARE = {
+    ".devcontainer/devcontainer.json",
     ".editorconfig",
     ".env.example",
     ".flaskenv",

@@ -94,6 +94,32 @@ def test_make_lock_writes_the_lock_files_that_install_ci_and_the_image_read(
         assert "!requirements.txt" in (project / ".dockerignore").read_text("utf-8").split()
 
 
+# Dev container -------------------------------------------------------------------------------
+
+
+def test_the_dev_container_runs_the_project_with_its_backing_services(project: Path) -> None:
+    import json
+
+    config = json.loads((project / ".devcontainer/devcontainer.json").read_text("utf-8"))
+    assert config["postCreateCommand"] == "make install"
+    assert config["forwardPorts"] == [5000]
+    if "docker" not in _targets(project):
+        assert config["image"] == "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"
+        return
+    # Built on the project's compose file: its backing services, and a dev service beside them.
+    files = [project / ".devcontainer" / name for name in config["dockerComposeFile"]]
+    composed = [yaml.safe_load(path.read_text("utf-8")) for path in files]
+    assert files[0].resolve() == (project / "compose.yaml").resolve()
+    services = {name for c in composed for name in c["services"]}
+    assert set(config["runServices"]) <= services
+    backing = {"postgres", "redis"} & set(composed[0]["services"])
+    assert set(config["runServices"]) == {"dev", *backing}
+    dev = composed[1]["services"][config["service"]]
+    # Compose resolves the relative mount from the first file's folder: the project.
+    assert f".:{config['workspaceFolder']}:cached" in dev["volumes"]
+    assert set(dev.get("depends_on", {})) == backing
+
+
 # Migrations drift gate -----------------------------------------------------------------------
 
 
@@ -240,6 +266,7 @@ TEAM_FILES = (
     ".editorconfig",
     ".github/dependabot.yml",
     ".pre-commit-config.yaml",
+    ".devcontainer/devcontainer.json",
     "requirements.txt",
     "requirements-dev.txt",
 )
