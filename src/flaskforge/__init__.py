@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_DESCRIPTION",
+    "Answers",
     "Catalogue",
     "ChangePlan",
     "ChangeResult",
@@ -39,7 +40,9 @@ __all__ = [
     "create_project",
     "list_extensions",
     "list_targets",
+    "load_answers_file",
     "load_catalogue",
+    "load_project_answers",
     "plan_add_extensions",
     "plan_project",
     "plan_remove_extensions",
@@ -50,6 +53,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from flaskforge._answers import Answers, load_answers_file, load_project_answers
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
     from flaskforge._components import Hooks, Process, Setting, SetupStep
     from flaskforge._grow import (
@@ -78,6 +82,9 @@ if TYPE_CHECKING:
     from flaskforge._update import plan_update, update_project
 
 _LAZY = {
+    "Answers": "flaskforge._answers",
+    "load_answers_file": "flaskforge._answers",
+    "load_project_answers": "flaskforge._answers",
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
     "Process": "flaskforge._components",

@@ -1,6 +1,7 @@
-"""Check what a user typed: the NAME and the one-line description.
+"""Check what a user typed: the NAME, the one-line description and the deployment names.
 
-The NAME is a directory, a package and a deployment name at once.
+The NAME is a directory, a package and a deployment name at once. The image registry and the
+Kubernetes namespace land in deployment files, so they must be names of their kind.
 
 Pure functions: no disk, no output. Everything here runs before anything is written.
 """
@@ -14,12 +15,23 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flaskforge.errors import InvalidDescription, InvalidProjectName
+from flaskforge.errors import InvalidDeploymentSetting, InvalidDescription, InvalidProjectName
 
 _ALLOWED = re.compile(r"[A-Za-z0-9_-]+")
 _MAX_LENGTH = 64
 #: The longest DNS-1123 label (a Kubernetes namespace, Service or Job name, a label value).
 DNS_LABEL_MAX = 63
+
+# An image reference's parts (the distribution spec's grammar), lower case only: a registry host
+# (with an optional port), or a Docker Hub account, then optional path components.
+_HOST = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?"
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REGISTRY = re.compile(rf"{_HOST}(?:/{_PATH_COMPONENT})*")
+#: The longest image name (registry and repository) the registries accept.
+IMAGE_NAME_MAX = 255
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")
+# Namespaces a service's manifests must not create or relabel.
+_SYSTEM_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 
 # Names a project package must not take although no dependency provides them: the folder of its
 # own tests, and the conventional name of a Flask app module.
@@ -125,3 +137,53 @@ def dns_label(project: str, suffix: str = "") -> str:
     room = DNS_LABEL_MAX - (len(suffix) + 1 if suffix else 0)
     label = project.lower().replace("_", "-")[:room].rstrip("-")
     return f"{label}-{suffix}" if suffix else label
+
+
+def parse_image_registry(text: str) -> str:
+    """Check where the service's image is pushed: a registry and optional path, no image name.
+
+    ``ghcr.io/acme``, ``registry.example.com:5000/team`` and ``acme`` (a Docker Hub account)
+    are registries; the image is then ``REGISTRY/<deploy name>``.
+
+    Raises:
+        InvalidDeploymentSetting: what is wrong with it.
+    """
+    example = "ghcr.io/acme"
+    if not text:
+        raise InvalidDeploymentSetting("image registry", text, "it is empty", example)
+    for character in text:
+        if not character.isprintable() or character.isspace():
+            reason = f"it holds U+{ord(character):04X}, which is not part of a name"
+            raise InvalidDeploymentSetting("image registry", text, reason, example)
+    if "://" in text:
+        reason = "a registry is written without a scheme"
+        raise InvalidDeploymentSetting("image registry", text, reason, example)
+    if not _REGISTRY.fullmatch(text):
+        reason = (
+            "use lower-case letters, digits, '.', '-' and '_', a ':port' after the host, and '/'"
+            " between parts (no tag, no trailing '/')"
+        )
+        raise InvalidDeploymentSetting("image registry", text, reason, example)
+    if len(text) + 1 + DNS_LABEL_MAX > IMAGE_NAME_MAX:
+        reason = f"with the image's name it would exceed {IMAGE_NAME_MAX} characters"
+        raise InvalidDeploymentSetting("image registry", text, reason, example)
+    return text
+
+
+def parse_namespace(text: str) -> str:
+    """Check a Kubernetes namespace for the service: a DNS-1123 label, not a system namespace.
+
+    Raises:
+        InvalidDeploymentSetting: what is wrong with it.
+    """
+    example = "payments"
+    if not _DNS_LABEL.fullmatch(text) or len(text) > DNS_LABEL_MAX:
+        reason = (
+            f"a namespace is at most {DNS_LABEL_MAX} lower-case letters, digits and '-',"
+            " starting and ending with a letter or digit"
+        )
+        raise InvalidDeploymentSetting("Kubernetes namespace", text, reason, example)
+    if text in _SYSTEM_NAMESPACES:
+        reason = "it is one of Kubernetes' own namespaces, which the manifests would relabel"
+        raise InvalidDeploymentSetting("Kubernetes namespace", text, reason, example)
+    return text

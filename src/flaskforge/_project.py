@@ -19,7 +19,13 @@ from flaskforge._lock import (
     read_lock,
     read_reach,
 )
-from flaskforge._naming import ProjectName, parse_description, parse_project_name
+from flaskforge._naming import (
+    ProjectName,
+    parse_description,
+    parse_image_registry,
+    parse_namespace,
+    parse_project_name,
+)
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
 from flaskforge._selection import Selection, resolve
@@ -29,6 +35,9 @@ from flaskforge.errors import DestinationExists, InvalidOutputDir, RenderError
 
 #: The description used when none is given.
 DEFAULT_DESCRIPTION = "A Flask microservice"
+
+#: Where the deployment files say the image is pushed, when no registry is given.
+DEFAULT_IMAGE_REGISTRY = "registry.example.com"
 
 
 @dataclass(frozen=True)
@@ -70,12 +79,15 @@ def plan_project(
     description: str | None = None,
     extensions: Iterable[str] | None = None,
     targets: Iterable[str] | None = None,
+    image_registry: str | None = None,
+    kubernetes_namespace: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> ProjectPlan:
     """Validate every input and render the project in memory. Writes nothing.
 
     Raises:
-        UsageError: a bad name, destination, extension or target (see ``flaskforge.errors``).
+        UsageError: a bad name, destination, extension, target or deployment setting (see
+            ``flaskforge.errors``).
     """
     catalogue = catalogue or load_catalogue()
     project_name, destination = check_destination(name, output_dir, catalogue)
@@ -88,6 +100,10 @@ def plan_project(
         description=description,
         extensions=selection.extensions,
         targets=selection.targets,
+        image_registry="" if image_registry is None else parse_image_registry(image_registry),
+        kubernetes_namespace=(
+            "" if kubernetes_namespace is None else parse_namespace(kubernetes_namespace)
+        ),
     )
     files = render_project(catalogue, record)
     components = selection.components(catalogue)
@@ -115,6 +131,9 @@ def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, Ren
         catalogue, name, record.description, selection, record.flaskforge_version
     )
     context["lock_commands"] = LOCK_COMMANDS
+    # Deployment settings the record keeps, so that later lifecycle commands render them too.
+    context["image_registry"] = record.image_registry or DEFAULT_IMAGE_REGISTRY
+    context["kubernetes_namespace"] = record.kubernetes_namespace or name.deploy
     files = render_components(components, context)
     lock, reach = catalogue.root / CATALOGUE_LOCK, catalogue.root / CATALOGUE_REACH
     if lock.is_file():
@@ -134,6 +153,8 @@ def create_project(
     description: str | None = None,
     extensions: Iterable[str] | None = None,
     targets: Iterable[str] | None = None,
+    image_registry: str | None = None,
+    kubernetes_namespace: str | None = None,
     git: bool = True,
     dry_run: bool = False,
     catalogue: Catalogue | None = None,
@@ -147,6 +168,10 @@ def create_project(
         extensions: extension names or aliases; ``None`` for the recommended set,
             ``["none"]`` for the bare service. Requirements are added.
         targets: deployment targets, with the same conventions.
+        image_registry: where the deployment files say the image is pushed (``ghcr.io/acme``;
+            the image is ``REGISTRY/<deploy name>``); ``None`` for ``registry.example.com``.
+        kubernetes_namespace: the Kubernetes namespace of the manifests; ``None`` for the
+            project's deploy name.
         git: make the project a git repository with one initial commit.
         dry_run: plan and render, but write nothing.
         catalogue: the catalogue to use (the shipped one by default).
@@ -164,6 +189,8 @@ def create_project(
         description=description,
         extensions=extensions,
         targets=targets,
+        image_registry=image_registry,
+        kubernetes_namespace=kubernetes_namespace,
         catalogue=catalogue,
     )
     if dry_run:

@@ -7,6 +7,7 @@ holds no timestamp, so that the same answers always give the same bytes.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,12 @@ _TOML_ESCAPES = {
 
 @dataclass(frozen=True)
 class ProjectRecord:
-    """What was chosen when the project was generated (or last grown)."""
+    """What was chosen when the project was generated (or last grown).
+
+    ``image_registry`` and ``kubernetes_namespace`` are "" for their defaults
+    (``registry.example.com`` and the project's deploy name); only values given are written, so
+    records without them (older ones included) read as before.
+    """
 
     flaskforge_version: str
     project_name: str
@@ -34,6 +40,12 @@ class ProjectRecord:
     description: str
     extensions: tuple[str, ...]
     targets: tuple[str, ...]
+    image_registry: str = ""
+    kubernetes_namespace: str = ""
+
+
+#: The record's optional settings, in the order it writes them.
+RECORD_SETTINGS = ("image_registry", "kubernetes_namespace")
 
 
 def toml_string(value: str) -> str:
@@ -73,6 +85,11 @@ def dump_record(record: ProjectRecord) -> str:
         f"description = {toml_string(record.description)}\n"
         f"extensions = {strings(record.extensions)}\n"
         f"targets = {strings(record.targets)}\n"
+        + "".join(
+            f"{key} = {toml_string(getattr(record, key))}\n"
+            for key in RECORD_SETTINGS
+            if getattr(record, key)
+        )
     )
 
 
@@ -92,7 +109,21 @@ def parse_record(text: str) -> ProjectRecord:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ValueError(f"{key!r} is missing or not a list of names")
         values[key] = tuple(items)
+    for key, check in _setting_checks().items():
+        if key in data:
+            if not isinstance(data[key], str):
+                raise ValueError(f"{key!r} is not a string")
+            try:
+                values[key] = check(data[key])
+            except ValueError as error:
+                raise ValueError(f"{key!r}: {error}") from None
     return ProjectRecord(**values)  # type: ignore[arg-type]
+
+
+def _setting_checks() -> dict[str, Callable[[str], str]]:
+    from flaskforge._naming import parse_image_registry, parse_namespace
+
+    return {"image_registry": parse_image_registry, "kubernetes_namespace": parse_namespace}
 
 
 def read_record(project_dir: Path) -> ProjectRecord:

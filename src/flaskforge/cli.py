@@ -35,7 +35,7 @@ from flaskforge.errors import (
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
-    from flaskforge import ChangeResult, CreatedProject, ProjectStatus
+    from flaskforge import Answers, ChangeResult, CreatedProject, ProjectStatus
     from flaskforge._catalogue import Catalogue, Component, Kind
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -210,6 +210,32 @@ def cli() -> None:
     is_flag=True,
     help="Ask nothing: take the documented default for every question no flag answers.",
 )
+@click.option(
+    "--image-registry",
+    metavar="REGISTRY",
+    help="Where the deployment files say the image is pushed, such as ghcr.io/acme "
+    "(default: registry.example.com).",
+)
+@click.option(
+    "--kubernetes-namespace",
+    metavar="NAME",
+    help="Namespace of the Kubernetes manifests (default: the project's name).",
+)
+@click.option(
+    "--answers-file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A TOML file of answers, such as a team's defaults: description, extensions, targets, "
+    "image_registry, kubernetes_namespace.",
+)
+@click.option(
+    "--from",
+    "from_project",
+    type=click.Path(path_type=Path),
+    metavar="RECORD",
+    help="Take another project's extensions, targets, image registry and namespace from its "
+    ".flaskforge.toml (or its folder).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the files it would write; write nothing.")
 @click.option("--no-git", is_flag=True, help="Do not make the project a git repository.")
 def new(
@@ -219,6 +245,10 @@ def new(
     description: str | None,
     output_dir: Path,
     defaults: bool,
+    image_registry: str | None,
+    kubernetes_namespace: str | None,
+    answers_file: Path | None,
+    from_project: Path | None,
     dry_run: bool,
     no_git: bool,
 ) -> None:
@@ -228,24 +258,30 @@ def new(
     with the recommended set, which --defaults takes when no -e is given. Without a terminal,
     pass every answer as a flag, or --defaults.
 
+    --answers-file and --from answer from files and ask nothing: what they leave open takes
+    its default. A flag overrides both (-e replaces a file's extensions), and --from overrides
+    --answers-file. An unknown key in either file exits 2, listing the valid ones.
+
     \b
     Examples:
       flaskforge new orders
       flaskforge new orders --defaults -e caching,jwt -t docker
       flaskforge new orders -e none -t none --description "Order service" --no-git
+      flaskforge new orders --answers-file team.toml
+      flaskforge new billing --from ../orders/.flaskforge.toml --description "Billing"
     """
     from flaskforge import DEFAULT_DESCRIPTION, check_destination, create_project, load_catalogue
-    from flaskforge._naming import parse_description
 
     catalogue = load_catalogue()
-    # Validate the name, destination and description before asking anything, so a typo costs
+    # Validate the name, destination, flags and files before asking anything, so a typo costs
     # no prompts.
     check_destination(name, output_dir, catalogue)
-    if description is not None:
-        parse_description(description)
-    chosen_extensions: Sequence[str] | None = list(extensions) or None
-    chosen_targets: Sequence[str] | None = list(targets) or None
-    if not defaults:
+    given = _flag_answers(description, extensions, targets, image_registry, kubernetes_namespace)
+    answers = given.over(_file_answers(answers_file, from_project))
+    description = answers.description
+    chosen_extensions: Sequence[str] | None = answers.extensions
+    chosen_targets: Sequence[str] | None = answers.targets
+    if not defaults and answers_file is None and from_project is None:
         missing = _missing_answers(description, chosen_extensions, chosen_targets)
         if missing and not _interactive():
             questions, flags = zip(*missing, strict=True)
@@ -260,11 +296,47 @@ def new(
         description=description if description is not None else DEFAULT_DESCRIPTION,
         extensions=chosen_extensions,
         targets=chosen_targets,
+        image_registry=answers.image_registry,
+        kubernetes_namespace=answers.kubernetes_namespace,
         git=not no_git,
         dry_run=dry_run,
         catalogue=catalogue,
     )
     _report_created(result)
+
+
+def _flag_answers(
+    description: str | None,
+    extensions: tuple[str, ...],
+    targets: tuple[str, ...],
+    image_registry: str | None,
+    kubernetes_namespace: str | None,
+) -> Answers:
+    """What the flags answer, each value checked; ``None`` where no flag was given."""
+    from flaskforge import Answers
+    from flaskforge._naming import parse_description, parse_image_registry, parse_namespace
+
+    return Answers(
+        description=None if description is None else parse_description(description),
+        extensions=extensions or None,
+        targets=targets or None,
+        image_registry=None if image_registry is None else parse_image_registry(image_registry),
+        kubernetes_namespace=(
+            None if kubernetes_namespace is None else parse_namespace(kubernetes_namespace)
+        ),
+    )
+
+
+def _file_answers(answers_file: Path | None, from_project: Path | None) -> Answers:
+    """What ``--answers-file`` and ``--from`` answer, ``--from`` first."""
+    from flaskforge import Answers, load_answers_file, load_project_answers
+
+    answers = Answers()
+    if answers_file is not None:
+        answers = load_answers_file(answers_file)
+    if from_project is not None:
+        answers = load_project_answers(from_project).over(answers)
+    return answers
 
 
 def _project_option(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -96,6 +96,38 @@ class MissingAnswer(UsageError):
         )
 
 
+class InvalidDeploymentSetting(UsageError, ValueError):
+    """Raised when an image registry or a Kubernetes namespace is not a name of its kind."""
+
+    def __init__(self, what: str, value: str, reason: str, example: str) -> None:
+        self.what = what
+        self.value = value
+        self.reason = reason
+        super().__init__(f"Invalid {what} {value!r}: {reason}. Give one such as {example!r}.")
+
+
+class InvalidAnswersFile(UsageError, ValueError):
+    """Raised when an answers file (``--answers-file``, ``--from``) cannot be read or is wrong."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"Invalid answers file {path!r}: {reason}.")
+
+
+class UnknownAnswerKey(UsageError, LookupError):
+    """Raised when an answers file holds a key that is not a question flaskforge asks."""
+
+    def __init__(self, path: str, key: str, valid: Sequence[str]) -> None:
+        self.path = path
+        self.key = key
+        self.valid = tuple(valid)
+        hint = _did_you_mean(key, valid)
+        super().__init__(
+            f"Unknown key {key!r} in answers file {path!r}.{hint} Valid keys: {', '.join(valid)}."
+        )
+
+
 class GitNotFound(UsageError, FileNotFoundError):
     """Raised when a git repository is wanted but no ``git`` executable is on PATH."""
 

@@ -155,3 +155,48 @@ def test_the_dev_containers_compose_file_is_valid_against_the_compose_spec(proje
     )
 
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# Reusable answers: a team's registry and namespace, through kustomize --------------------------
+
+
+def test_a_teams_registry_and_namespace_hold_in_every_rendered_object(tmp_path: Path) -> None:
+    from flaskforge._naming import parse_project_name
+    from tests.deploy_names import check_manifest
+    from tests.generated import everything
+
+    kubectl = shutil.which("kubectl")
+    assert kubectl, "kubectl is required"
+    answers = tmp_path / "team.toml"
+    answers.write_text('image_registry = "ghcr.io/acme"\nkubernetes_namespace = "payments"\n')
+    extensions, _ = everything()
+    command = [_tool("flaskforge"), "new", "orders", "--answers-file", str(answers), "--no-git"]
+    created = subprocess.run(
+        [*command, "-e", ",".join(extensions), "-t", "kubernetes", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    deploy = parse_project_name("orders").deploy
+    for overlay in ("dev", "prod"):
+        folder = tmp_path / "orders/deploy/k8s/overlays" / overlay
+        shutil.copy(folder / "secrets.env.example", folder / "secrets.env")
+        done = subprocess.run(
+            [kubectl, "kustomize", str(folder)], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        docs = [d for d in yaml.safe_load_all(done.stdout) if d]
+        (namespace,) = [d for d in docs if d["kind"] == "Namespace"]
+        assert namespace["metadata"]["name"] == "payments"
+        images = set()
+        for doc in docs:
+            check_manifest(doc, "payments")
+            for spec in _pod_specs(doc):
+                images |= {c["image"] for c in spec["containers"]}
+        assert images == {f"ghcr.io/acme/{deploy}:0.1.0"}, overlay
+
+
+def _pod_specs(doc: dict) -> list[dict]:
+    template = doc.get("spec", {}).get("template") or doc.get("spec", {}).get("jobTemplate")
+    return [template["spec"]] if template and "spec" in template else []
