@@ -11,13 +11,13 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar, TypeVar
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 from werkzeug.routing import IntegerConverter
 
 from ...smorest import Blueprint
 from . import service
 from .openapi_schemas import ID_MAX, ItemInSchema, ItemListSchema, ItemPatchSchema, ItemSchema
-from .store import Item, ItemStore, get_store
+from .store import Item
 
 blp = Blueprint("items", __name__, url_prefix="/items", description="The example resource.")
 
@@ -50,10 +50,6 @@ class ItemIdConverter(IntegerConverter):
     schema: ClassVar[dict[str, Any]] = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
-def _store() -> ItemStore:
-    return get_store(current_app)
-
-
 @blp.route("", methods=["GET"], tags=TAGS)
 @blp.response(200, ItemListSchema)
 def list_items() -> dict[str, list[Item]]:
@@ -61,7 +57,7 @@ def list_items() -> dict[str, list[Item]]:
 
     Every item, by ascending id.
     """
-    return {"items": service.list_items(_store())}
+    return {"items": service.list_items()}
 
 
 @blp.route("", methods=["POST"], tags=TAGS)
@@ -73,7 +69,7 @@ def create_item(data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
 
     201 with the new item, and its URL in ``Location``.
     """
-    item = service.create_item(_store(), data)
+    item = service.create_item(data)
     return item, {"Location": url_for(".get_item", item_id=item["id"])}
 
 
@@ -82,7 +78,7 @@ def create_item(data: dict[str, Any]) -> tuple[Item, dict[str, str]]:
 @_errors(404)
 def get_item(item_id: int) -> Item:
     """Get an item"""
-    return service.get_item(_store(), item_id)
+    return service.get_item(item_id)
 
 
 @blp.route(ITEM, methods=["PUT"], tags=TAGS)
@@ -94,7 +90,7 @@ def replace_item(data: dict[str, Any], item_id: int) -> Item:
 
     Fields left out get their defaults.
     """
-    return service.update_item(_store(), item_id, data, partial=False)
+    return service.update_item(item_id, data, partial=False)
 
 
 @blp.route(ITEM, methods=["PATCH"], tags=TAGS)
@@ -106,7 +102,7 @@ def patch_item(data: dict[str, Any], item_id: int) -> Item:
 
     Only the fields sent change; at least one must be sent.
     """
-    return service.update_item(_store(), item_id, data, partial=True)
+    return service.update_item(item_id, data, partial=True)
 
 
 @blp.route(ITEM, methods=["DELETE"], tags=TAGS)
@@ -117,5 +113,5 @@ def delete_item(item_id: int) -> Response:
 
     204 with no body.
     """
-    service.delete_item(_store(), item_id)
+    service.delete_item(item_id)
     return Response(status=204)
