@@ -71,10 +71,6 @@ def _name(requirement: str) -> str:
 @pytest.mark.parametrize("name", [c.name for c in CATALOGUE.extensions])
 def test_after_removal_its_packages_go_and_the_owner_code_works(tmp_path: Path, name: str) -> None:
     extensions, targets = e2e.everything()
-    if name != "openapi":
-        # Today openapi serves the items from a module of its own (openapi_routes.py), so an
-        # owner's route in routes.py is live only without it (issue 13 moves it in place).
-        extensions = [n for n in extensions if n != "openapi"]
     create_project("rm-live", output_dir=tmp_path, extensions=extensions, targets=targets)
     project = tmp_path / "rm-live"
     routes = project / ROUTES
