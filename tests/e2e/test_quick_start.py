@@ -1,9 +1,11 @@
 """``flaskforge new``'s next steps, run as printed, reach a running service that answers the
 README's curl commands.
 
-One change to what a user types: the development server listens on a free port rather than
+Two changes to what a user types: the development server listens on a free port rather than
 5000 (``FLASK_RUN_PORT``, which ``flask run`` reads), so that the test never meets another
-server; the curl commands are pointed at that port.
+server, and the curl commands are pointed at that port; and the README's commands for the
+running service run as one script (the jwt extension's login sets ``TOKEN`` for the next
+ones), each curl writing its answer to a file the test reads.
 """
 
 from __future__ import annotations
@@ -43,11 +45,23 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _readme_curls(project: Path) -> list[str]:
+def _readme_script(project: Path, port: int) -> tuple[str, int]:
+    """The README's commands for a running service, as one script, and how many curls it runs.
+
+    Each command that starts with ``curl`` writes its answer to ``answer-<n>.json``; the others
+    (logging in, with the jwt extension) run as written.
+    """
     readme = (project / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Quick start", 1)[1]
     block = section.split("```sh\n")[2].split("```", 1)[0]
-    return [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
+    lines, curls = ["set -euo pipefail"], 0
+    for command in block.replace("\\\n", " ").splitlines():
+        command = command.replace(":5000", f":{port}")
+        if command.startswith("curl "):
+            command += f" > answer-{curls}.json"
+            curls += 1
+        lines.append(command)
+    return "\n".join(lines) + "\n", curls
 
 
 def _docs_curls() -> list[tuple[str, str]]:
@@ -102,10 +116,9 @@ def test_next_steps_run_as_printed_reach_a_service(tmp_path: Path, selection: st
             for command, shown in _docs_curls():
                 answer = e2e.run("bash", "-c", command.replace(":5000", f":{port}"), env=env)
                 assert json.loads(answer) == json.loads(shown), command
-        answers = [
-            e2e.run("bash", "-c", curl.replace(":5000", f":{port}"), cwd=cwd, env=env)
-            for curl in _readme_curls(cwd)
-        ]
+        script, curls = _readme_script(cwd, port)
+        e2e.run("bash", "-c", script, cwd=cwd, env=env)
+        answers = [(cwd / f"answer-{n}.json").read_text() for n in range(curls)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
