@@ -45,6 +45,7 @@ BARE = {
     "tests/test_gunicorn.py",
     "tests/test_headers.py",
     "tests/test_health.py",
+    "tests/test_imports.py",
     "tests/test_items.py",
     "tests/test_logs.py",
 }
