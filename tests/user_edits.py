@@ -66,3 +66,92 @@ def edited_project(tmp_path: Path) -> Path:
         apply_edit(project, path, anchor, text)
     git(project, "commit", "-qam", "our edits")
     return project
+
+
+# The owner's code where the generated docs say to put it: a route on the items blueprint, a
+# resource of their own nested in api/v1, a setting of their own and a CLI command. Each entry
+# of OWNER_EDITS is (path below the package, text to find, text to put after it); OWNER_FILES are
+# new files below the package.
+OWNER_ROUTE = '''
+
+@bp.get("/count")
+def count_items() -> dict[str, int]:
+    """How many items there are (added by the service's owner)."""
+    return {"count": 3}
+'''
+OWNER_SETTING = '    Setting(name="REPORTS_LIMIT", default="7", type="int"),\n'
+OWNER_EDITS = (
+    ("api/v1/items/routes.py", None, OWNER_ROUTE),
+    (
+        "api/v1/__init__.py",
+        "# Your resources: import their blueprints below this line.\n",
+        "from .reports.routes import bp as reports_bp\n",
+    ),
+    (
+        "api/v1/__init__.py",
+        "# Your resources: register their blueprints below this line.\n",
+        "bp.register_blueprint(reports_bp)\n",
+    ),
+    (
+        "config.py",
+        '    # Setting(name="ORDERS_PAGE_SIZE", default="50", type="int"),\n',
+        OWNER_SETTING,
+    ),
+    (
+        "app.py",
+        "from . import api, extensions, health, logs, security\n",
+        "from .commands import reports_limit\n",
+    ),
+    (
+        "app.py",
+        "    # app.cli.add_command(commands.import_items).\n",
+        "    app.cli.add_command(reports_limit)\n",
+    ),
+)
+OWNER_FILES = {
+    "api/v1/reports/__init__.py": '"""The owner\'s own resource."""\n',
+    "api/v1/reports/routes.py": '''"""Reports: a plain Flask blueprint of the owner's."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.get("")
+def list_reports() -> dict[str, int]:
+    """The reports' limit, from the owner's setting."""
+    return {"limit": current_app.config["REPORTS_LIMIT"]}
+''',
+    "commands.py": '''"""The owner's own commands."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.command("reports-limit")
+@with_appcontext
+def reports_limit() -> None:
+    """Print REPORTS_LIMIT."""
+    click.echo(current_app.config["REPORTS_LIMIT"])
+''',
+}
+
+
+def owned_project(tmp_path: Path, name: str) -> Path:
+    """A project named ``name`` (no extension, no target) with the owner's code, committed."""
+    create_project(name, output_dir=tmp_path, extensions=["none"], targets=["none"])
+    project = tmp_path / name
+    package = project / "src" / name.replace("-", "_")
+    for path, text in OWNER_FILES.items():
+        (package / path).parent.mkdir(parents=True, exist_ok=True)
+        (package / path).write_text(text)
+    for path, anchor, text in OWNER_EDITS:
+        apply_edit(package, path, anchor, text)
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "the owner's route, resource, setting and command")
+    return project

@@ -1,7 +1,8 @@
-"""add-extension merges into the files an owner writes in, where the generated docs say to.
+"""add-extension merges around the owner's code where the generated docs say to put it: a route
+on the items blueprint, a resource nested in api/v1, a setting and a CLI command.
 
-Merging only: that the grown project's routes answer and its tests pass is
-``tests/e2e/test_owner_code.py``.
+Merging only: that the grown project's routes answer, its setting and command work and its
+tests pass is ``tests/e2e/test_owner_code.py``.
 """
 
 from __future__ import annotations
@@ -10,58 +11,44 @@ from pathlib import Path
 
 import pytest
 
-from flaskforge import add_extensions, create_project, load_catalogue
-from tests.lifecycle_kit import commit_all
+from flaskforge import add_extensions, load_catalogue
+from tests.user_edits import OWNER_EDITS, OWNER_FILES, OWNER_ROUTE, OWNER_SETTING, owned_project
 
-PACKAGE = "owned"
-ROUTES = f"src/{PACKAGE}/api/v1/items/routes.py"
-CONFIG = f"src/{PACKAGE}/config.py"
-#: The owner's setting goes below the example that ends the comment saying where.
-SETTINGS_EXAMPLE = '    # Setting(name="ORDERS_PAGE_SIZE", default="50", type="int"),\n'
-SETTING = '    Setting(name="REPORTS_LIMIT", default="7", type="int"),\n'
-COUNT_ROUTE = '''
-
-@bp.get("/count")
-def count_items() -> dict[str, int]:
-    """How many items there are (added by the service's owner)."""
-    return {"count": 3}
-'''
+CATALOGUE = load_catalogue()
+COMPONENTS = [c.name for c in CATALOGUE.extensions] + [c.name for c in CATALOGUE.targets]
+PACKAGE = Path("src/owned")
 
 
-def test_openapi_merges_into_the_owner_s_items_routes(tmp_path: Path) -> None:
-    create_project("owned", output_dir=tmp_path, extensions=["none"], targets=["none"])
-    project = tmp_path / "owned"
-    routes = project / ROUTES
-    routes.write_text(routes.read_text() + COUNT_ROUTE)
-    commit_all(project, "GET /api/v1/items/count")
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_each_component_merges_around_the_owner_s_code(tmp_path: Path, component: str) -> None:
+    project = owned_project(tmp_path, "owned")
+    package = project / PACKAGE
+
+    result = add_extensions([component], project=project)
+
+    assert result.conflicts == ()
+    for path, _, text in OWNER_EDITS:
+        assert text in (package / path).read_text(), f"the owner's edit of {path} was lost"
+    for path, text in OWNER_FILES.items():
+        assert (package / path).read_text() == text
+    config = (package / "config.py").read_text()
+    assert OWNER_SETTING + ")\n" in config  # still the last row of SETTINGS
+    added = [c for c in (*CATALOGUE.extensions, *CATALOGUE.targets) if c.name in result.added]
+    assert added
+    for setting in (setting for c in added for setting in c.settings):
+        assert f'name="{setting.name}"' in config
+
+
+def test_openapi_changes_the_owner_s_items_routes_in_place(tmp_path: Path) -> None:
+    project = owned_project(tmp_path, "owned")
+    routes = project / PACKAGE / "api/v1/items/routes.py"
 
     result = add_extensions(["openapi"], project=project)
 
-    assert result.conflicts == ()
-    assert ROUTES in {change.path for change in result.changes}
+    assert str((PACKAGE / "api/v1/items/routes.py").as_posix()) in {c.path for c in result.changes}
     merged = routes.read_text()
     # One items API: the owner's route beside the documented ones, on the same blueprint.
-    assert merged.endswith(COUNT_ROUTE)
+    assert merged.endswith(OWNER_ROUTE)
     assert "from ....extensions.openapi import Blueprint\n" in merged
     assert "@bp.arguments(ItemInSchema)\n" in merged
     assert not list(project.rglob("openapi_routes.py"))
-
-
-@pytest.mark.parametrize("extension", [e.name for e in load_catalogue().extensions])
-def test_each_extension_merges_its_settings_around_the_owner_s(
-    tmp_path: Path, extension: str
-) -> None:
-    create_project("owned", output_dir=tmp_path, extensions=["none"], targets=["none"])
-    project = tmp_path / "owned"
-    config = project / CONFIG
-    assert SETTINGS_EXAMPLE in config.read_text()
-    config.write_text(config.read_text().replace(SETTINGS_EXAMPLE, SETTINGS_EXAMPLE + SETTING))
-    commit_all(project, "the owner's setting")
-
-    result = add_extensions([extension], project=project)
-
-    assert result.conflicts == ()
-    merged = config.read_text()
-    assert SETTINGS_EXAMPLE + SETTING + ")\n" in merged
-    for setting in load_catalogue().get("extension", extension).settings:
-        assert f'name="{setting.name}"' in merged
