@@ -33,13 +33,17 @@ SELECTIONS = [("jwt",), ("database", "jwt"), WITH_REDIS, WITH_MIGRATIONS]
 _PROBE = """
 import json
 from demo import create_app
+from demo.extensions.jwt import accounts, blocklist
 app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "JWT_SECRET_KEY": "j" * 40})
 client = app.test_client()
 checks = client.get("/readyz").get_json()["checks"]
+with app.app_context():
+    kinds = {"accounts": type(accounts()).__name__, "blocklist": type(blocklist()).__name__}
 print(json.dumps({
-    "blocklist": app.extensions["jwt.blocklist"].kind,
+    **kinds,
     "jwt_blocklist_check": checks.get("jwt_blocklist"),
     "me_without_token": client.get("/api/v1/auth/me").status_code,
+    "auth_endpoints": sorted(r.endpoint for r in app.url_map.iter_rules() if "/auth/" in r.rule),
 }))
 """
 
@@ -61,17 +65,25 @@ def test_own_tests_pass_without_services(installed: e2e.InstalledProject) -> Non
     assert "PASSED tests/test_jwt.py::test_logout_revokes_every_token_of_the_login" in output
     assert "PASSED tests/test_jwt.py::test_verify_only_accepts_the_providers_tokens" in output
     assert (
-        "PASSED tests/test_jwt.py::test_users_create_stores_a_salted_hash_and_the_user_logs_in"
-        in output
+        "PASSED tests/test_jwt_database.py::"
+        "test_users_create_stores_a_salted_hash_and_the_user_logs_in" in output
     ) == ("database" in installed.extensions)
     assert " skipped" not in output
 
 
-def test_revocations_go_where_the_selection_says(installed: e2e.InstalledProject) -> None:
+def test_accounts_and_revocations_go_where_the_selection_says(
+    installed: e2e.InstalledProject,
+) -> None:
     answer = _probe(installed)
 
-    assert answer["blocklist"] == ("database" if "database" in installed.extensions else "memory")
+    with_database = "database" in installed.extensions
+    assert answer["accounts"] == ("SQLAccounts" if with_database else "Accounts")
+    assert answer["blocklist"] == ("SQLBlocklist" if with_database else "MemoryBlocklist")
     assert answer["me_without_token"] == 401
+    # The routes are a resource of the API, nested in api/v1.
+    assert answer["auth_endpoints"] == [
+        f"api_v1.auth.{name}" for name in ("admin", "login", "logout", "me", "refresh")
+    ]
 
 
 def test_tests_pass_against_real_postgres(
@@ -82,9 +94,9 @@ def test_tests_pass_against_real_postgres(
 
     output = installed.pytest("-rA", env=env)
 
-    assert "PASSED tests/test_jwt.py::test_deleted_user_cannot_refresh" in output
+    assert "PASSED tests/test_jwt_database.py::test_deleted_user_cannot_refresh" in output
     assert "PASSED tests/test_migrations.py::" in output
-    assert _probe(installed, env)["blocklist"] == "database"
+    assert _probe(installed, env)["blocklist"] == "SQLBlocklist"
 
 
 def test_tests_pass_against_real_redis(
@@ -99,7 +111,7 @@ def test_tests_pass_against_real_redis(
         "PASSED tests/test_jwt.py::test_logout_reaches_the_workers_that_share_the_store" in output
     )
     answer = _probe(installed, env)
-    assert answer["blocklist"] == "redis"
+    assert answer["blocklist"] == "RedisBlocklist"
     assert answer["jwt_blocklist_check"] == "ok"
 
 

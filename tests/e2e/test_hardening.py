@@ -255,9 +255,12 @@ import base64, json, time
 import jwt
 from flask_jwt_extended import create_access_token
 from demo import create_app
+from demo.db import db
 
 app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "JWT_SECRET_KEY": "j" * 40})
 with app.app_context():
+    # The tables, as 'flask init-db' makes them: the service checks revocations in one.
+    db.create_all()
     good = create_access_token(identity="alice")
 claims = jwt.decode(good, options={"verify_signature": False})
 expired = dict(claims, iat=int(time.time()) - 7200, nbf=int(time.time()) - 7200,
@@ -321,8 +324,12 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from demo import create_app
+from demo.db import db
 
 app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40, "RATELIMIT_ENABLED": False})
+with app.app_context():
+    # The tables, as 'flask init-db' makes them: the in-memory test database starts empty.
+    db.create_all()
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 

@@ -2,7 +2,7 @@
 
 ``flask users entry NAME --role admin`` asks for a password and prints a ``JWT_USERS`` entry
 (name, roles, password hash): it works without a database. With the database extension,
-``flask users create`` and ``flask users delete`` manage the ``users`` table.
+``auth/sql.py`` adds ``flask users create`` and ``flask users delete`` for the ``users`` table.
 """
 
 from __future__ import annotations
@@ -10,11 +10,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-{% if "database" in extensions %}
-from .users import hash_password, make_entry, valid_name
-{% else %}
 from .users import make_entry, valid_name
-{% endif %}
 
 #: Shortest password the commands accept.
 MIN_PASSWORD_LENGTH = 8
@@ -43,11 +39,12 @@ def _check_password(_context: click.Context, _param: click.Parameter, value: str
     return value
 
 
-_name = click.argument("name", callback=_check_name)
-_roles = click.option(
+#: The arguments every ``flask users`` command that makes an account takes.
+name_argument = click.argument("name", callback=_check_name)
+roles_option = click.option(
     "--role", "roles", multiple=True, callback=_check_roles, help="A role (repeat for more)."
 )
-_password = click.option(
+password_option = click.option(
     "--password",
     prompt=True,
     hide_input=True,
@@ -58,52 +55,9 @@ _password = click.option(
 
 
 @users_command.command("entry", with_appcontext=False)
-@_name
-@_roles
-@_password
+@name_argument
+@roles_option
+@password_option
 def entry_command(name: str, roles: tuple[str, ...], password: str) -> None:
     """Print a JWT_USERS entry: NAME, roles and a salted hash of the password."""
     click.echo(make_entry(name, roles, password))
-{% if "database" in extensions %}
-
-
-@users_command.command("create")
-@_name
-@_roles
-@_password
-def create_command(name: str, roles: tuple[str, ...], password: str) -> None:
-    """Add a user to the users table (its password stored as a salted hash)."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from ..db import db
-    from .models import User
-
-    try:
-        if db.session.execute(select(User.id).where(User.name == name)).first():
-            raise click.ClickException(f"User {name!r} exists already.")
-        user = User(name=name, roles=" ".join(roles), password_hash=hash_password(password))
-        db.session.add(user)
-        db.session.commit()
-    except (OperationalError, ProgrammingError):
-        raise click.ClickException(
-            "The users table is missing: run 'flask db upgrade' (or 'flask init-db')."
-        ) from None
-    click.echo(f"Created user {name!r} with roles: {', '.join(roles) or 'none'}.")
-
-
-@users_command.command("delete")
-@_name
-def delete_command(name: str) -> None:
-    """Remove a user: refreshing fails at once, access tokens work until they expire."""
-    from sqlalchemy import delete
-
-    from ..db import db
-    from .models import User
-
-    deleted = db.session.execute(delete(User).where(User.name == name)).rowcount
-    db.session.commit()
-    if not deleted:
-        raise click.ClickException(f"No user {name!r}.")
-    click.echo(f"Deleted user {name!r}.")
-{% endif %}

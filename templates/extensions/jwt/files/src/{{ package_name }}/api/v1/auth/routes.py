@@ -10,12 +10,21 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+    verify_jwt_in_request,
+)
 
-from ..errors import APIError
-from . import current_claims, current_identity, current_roles, login_required, require_role
-from .users import authenticate, find_account
+from ....auth import current_roles, require_role
+from ....auth.blocklist import session_id
+from ....errors import APIError
+from ....extensions.jwt import accounts, blocklist, verify_only
 
-bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 #: Longest user name or password accepted (longer ones cannot be right, and cost hashing time).
 FIELD_MAX = 1024
@@ -26,11 +35,9 @@ def login() -> tuple[Response, int]:
     """Exchange a name and password for an access token and a refresh token."""
     _issuing_only()
     name, password = _credentials(request.get_json())
-    account = authenticate(name, password)
+    account = accounts().authenticate(name, password)
     if account is None:
         raise APIError(401, "The user name or password is wrong.", code="invalid_credentials")
-    from flask_jwt_extended import create_access_token, create_refresh_token
-
     # One session id for every token of this login, so logout revokes them all at once.
     session = {"sid": uuid.uuid4().hex}
     roles = {current_app.config["JWT_ROLES_CLAIM"]: list(account.roles)}
@@ -45,15 +52,12 @@ def login() -> tuple[Response, int]:
 def refresh() -> tuple[Response, int]:
     """A new access token for a refresh token; roles are read again, so changes apply."""
     _issuing_only()
-    from flask_jwt_extended import create_access_token, verify_jwt_in_request
-
     verify_jwt_in_request(refresh=True)
-
-    account = find_account(current_identity())
+    account = accounts().find(str(get_jwt_identity()))
     if account is None:
         raise APIError(401, "The token's user no longer exists.", code="unknown_user")
     claims = {
-        "sid": current_claims().get("sid"),
+        "sid": get_jwt().get("sid"),
         current_app.config["JWT_ROLES_CLAIM"]: list(account.roles),
     }
     return jsonify(_access_body(create_access_token(account.name, additional_claims=claims))), 200
@@ -63,33 +67,30 @@ def refresh() -> tuple[Response, int]:
 def logout() -> tuple[str, int]:
     """Revoke the session of the token sent (access or refresh): all its tokens stop working."""
     _issuing_only()
-    from flask_jwt_extended import verify_jwt_in_request
-
-    from .blocklist import session_id
-
     verify_jwt_in_request(verify_type=False)
     # Long enough for the longest-lived token of the session (a refresh token) to expire.
     seconds = int(current_app.config["JWT_REFRESH_TOKEN_EXPIRES"])
-    current_app.extensions["jwt.blocklist"].revoke(session_id(current_claims()), seconds)
+    blocklist().revoke(session_id(get_jwt()), seconds)
     return "", 204
 
 
 @bp.get("/me")
-@login_required()
+@jwt_required()
 def me() -> Response:
     """Example of a protected route: who the token belongs to."""
-    return jsonify(user=current_identity(), roles=current_roles())
+    return jsonify(user=get_jwt_identity(), roles=current_roles())
 
 
 @bp.get("/admin")
 @require_role("admin")
 def admin() -> Response:
     """Example of a route for one role: 403 for a valid token without ``admin``."""
-    return jsonify(user=current_identity(), message="Only the admin role gets this far.")
+    return jsonify(user=get_jwt_identity(), message="Only the admin role gets this far.")
 
 
 def _issuing_only() -> None:
-    if current_app.config.get("JWT_PUBLIC_KEY"):
+    # Checked before the token, so that verify-only mode answers 404 whatever is sent.
+    if verify_only(current_app.config):
         raise APIError(
             404,
             "Tokens are issued by the identity provider, not by this service.",

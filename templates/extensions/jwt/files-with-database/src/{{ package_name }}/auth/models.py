@@ -1,12 +1,11 @@
 """The ``users`` and ``revoked_sessions`` tables.
 
-Imported when the database is first used (see ``extensions/jwt.py``), so that their tables are
-on the metadata for ``flask init-db``, migrations and queries.
+Imported with ``auth/sql.py`` when the app is created, so that their tables are on the metadata
+for ``flask init-db``, migrations and queries.
 """
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,17 +39,3 @@ class RevokedSession(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # Seconds since the epoch: compares the same way on PostgreSQL and SQLite.
     expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
-
-
-def ensure_test_tables() -> None:
-    """In ``APP_ENV=testing``, create the tables once per app if they are missing.
-
-    Like the items store does for its table: tests (and scripts) against an in-memory database
-    work without running migrations. Done at first use rather than at startup, so a database
-    that is down fails the request with a 503 as it would in production.
-    """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("APP_ENV") != "testing" or app.extensions.get("jwt.test_tables"):
-        return
-    db.metadata.create_all(db.engine, tables=[User.__table__, RevokedSession.__table__])
-    app.extensions["jwt.test_tables"] = True

@@ -1,9 +1,9 @@
-"""Who may log in: accounts from ``JWT_USERS``, and the ``users`` table with the database.
+"""Who may log in: the accounts in ``JWT_USERS``, and how passwords are hashed and checked.
 
 ``JWT_USERS`` holds comma-separated ``NAME:ROLE1|ROLE2:HASH`` entries, where ``HASH`` is a
 werkzeug password hash (scrypt or PBKDF2, salted) that ``flask users entry`` prints. Plain
-passwords are refused at startup. With the database extension, the ``users`` table
-(``flask users create``) holds further accounts; a name in ``JWT_USERS`` wins over the table.
+passwords are refused at startup. With the database extension, ``auth/sql.py`` adds the
+accounts of the ``users`` table (``flask users create``); a name in ``JWT_USERS`` wins.
 
 Passwords are checked in constant time, and an unknown name costs as much as a wrong password,
 so response times do not tell which names exist.
@@ -40,7 +40,9 @@ class Account(NamedTuple):
     roles: tuple[str, ...]
 
 
-class _Entry(NamedTuple):
+class Entry(NamedTuple):
+    """An account and the hash of its password."""
+
     account: Account
     password_hash: str
 
@@ -67,13 +69,13 @@ def make_entry(name: str, roles: Iterable[str], password: str) -> str:
     return f"{name}:{'|'.join(sorted(set(roles)))}:{hash_password(password)}"
 
 
-def parse_entries(entries: Iterable[str]) -> dict[str, _Entry]:
+def parse_entries(entries: Iterable[str]) -> dict[str, Entry]:
     """``JWT_USERS`` entries by name.
 
     Raises:
         ConfigError: naming ``JWT_USERS`` and the entry's position; never the entry itself.
     """
-    accounts: dict[str, _Entry] = {}
+    accounts: dict[str, Entry] = {}
     for position, entry in enumerate(entries, start=1):
         name, _, rest = entry.partition(":")
         roles, _, password_hash = rest.partition(":")
@@ -91,45 +93,42 @@ def parse_entries(entries: Iterable[str]) -> dict[str, _Entry]:
             )
         if name in accounts:
             raise ConfigError(f"JWT_USERS entry {position} repeats an earlier user name")
-        accounts[name] = _Entry(Account(name, role_list), password_hash)
+        accounts[name] = Entry(Account(name, role_list), password_hash)
     return accounts
 
 
-def authenticate(name: str, password: str) -> Account | None:
-    """The account when ``password`` is right for ``name``, else None."""
-    entry = _find(name)
-    if entry is None:
-        # Same work as a wrong password, so timing does not reveal which names exist.
-        check_password_hash(_dummy_hash(hash_method()), password)
+class Accounts:
+    """The accounts in ``JWT_USERS``.
+
+    Args:
+        entries: the ``JWT_USERS`` entries.
+
+    Raises:
+        ConfigError: an entry is not ``NAME:ROLES:HASH`` (see ``parse_entries``).
+    """
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self._entries = parse_entries(entries)
+
+    def authenticate(self, name: str, password: str) -> Account | None:
+        """The account when ``password`` is right for ``name``, else None."""
+        entry = self.lookup(name)
+        if entry is None:
+            # Same work as a wrong password, so timing does not reveal which names exist.
+            check_password_hash(_dummy_hash(hash_method()), password)
+            return None
+        if check_password_hash(entry.password_hash, password):
+            return entry.account
         return None
-    if check_password_hash(entry.password_hash, password):
-        return entry.account
-    return None
 
+    def find(self, name: str) -> Account | None:
+        """The account named ``name`` as it is now (roles may have changed since login)."""
+        entry = self.lookup(name)
+        return None if entry is None else entry.account
 
-def find_account(name: str) -> Account | None:
-    """The account named ``name`` as it is now (roles may have changed since login)."""
-    entry = _find(name)
-    return None if entry is None else entry.account
-
-
-def _find(name: str) -> _Entry | None:
-    entries: dict[str, _Entry] = current_app.extensions["jwt.users"]
-    if name in entries:
-        return entries[name]
-{% if "database" in extensions %}
-    if valid_name(name):
-        from sqlalchemy import select
-
-        from ..db import db
-        from .models import User, ensure_test_tables
-
-        ensure_test_tables()
-        user = db.session.execute(select(User).where(User.name == name)).scalar_one_or_none()
-        if user is not None:
-            return _Entry(Account(user.name, tuple(user.role_list())), user.password_hash)
-{% endif %}
-    return None
+    def lookup(self, name: str) -> Entry | None:
+        """The account named ``name`` and its password hash, or None."""
+        return self._entries.get(name)
 
 
 @cache
