@@ -53,8 +53,14 @@ engine.dispose()
 """
 
 # Not settings, but they change what the service's tools load: an activated virtual
-# environment, a source tree on the path, or a developer's own Flask app.
-_NOT_SETTINGS_BUT_READ = ("VIRTUAL_ENV", "PYTHONPATH", "FLASK_APP", "FLASK_DEBUG")
+# environment, a source tree on the path, a developer's own Flask app, the tests' database.
+_NOT_SETTINGS_BUT_READ = (
+    "VIRTUAL_ENV",
+    "PYTHONPATH",
+    "FLASK_APP",
+    "FLASK_DEBUG",
+    "TEST_DATABASE_URL",
+)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -71,6 +77,21 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name not in read}
     env.update(extra)
     return env
+
+
+def tests_env(**urls: str) -> dict[str, str]:
+    """``clean_env()`` for a generated project's own tests against the real services ``urls``.
+
+    The generated tests never use ``DATABASE_URL`` (they empty the database they use): the
+    PostgreSQL database goes to them as ``TEST_DATABASE_URL``.
+    """
+    if "DATABASE_URL" in urls:
+        urls["TEST_DATABASE_URL"] = urls.pop("DATABASE_URL")
+    return clean_env(**urls)
+
+
+#: What the generated tests print first when they run against ``TEST_DATABASE_URL``.
+ON_TEST_DATABASE = "database: TEST_DATABASE_URL"
 
 
 def run(

@@ -90,12 +90,13 @@ def test_tests_pass_against_real_postgres(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     installed = _PROJECTS.installed(tmp_path_factory, WITH_MIGRATIONS)
-    env = e2e.clean_env(DATABASE_URL=database_url)
 
-    output = installed.pytest("-rA", env=env)
+    output = installed.pytest("-rA", env=e2e.tests_env(DATABASE_URL=database_url))
 
+    assert e2e.ON_TEST_DATABASE in output
     assert "PASSED tests/test_jwt_database.py::test_deleted_user_cannot_refresh" in output
     assert "PASSED tests/test_migrations.py::" in output
+    env = e2e.clean_env(DATABASE_URL=database_url)
     assert _probe(installed, env)["blocklist"] == "SQLBlocklist"
 
 

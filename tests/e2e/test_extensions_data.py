@@ -13,6 +13,8 @@ The PostgreSQL database given is emptied: point it at a throwaway database.
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from tests import e2e
@@ -47,8 +49,9 @@ def test_all_three_pass_against_real_postgres_and_redis(
     installed = _PROJECTS.installed(tmp_path_factory, ALL_THREE)
     env = e2e.clean_env(**service_urls)
 
-    output = installed.pytest("-rA", env=env)
+    output = installed.pytest("-rA", env=e2e.tests_env(**service_urls))
 
+    assert e2e.ON_TEST_DATABASE in output
     assert "PASSED tests/test_migrations.py::" in output
     assert installed.run("python", "-c", _WHICH_SERVICES, env=env).split() == [
         "postgresql",
@@ -73,3 +76,52 @@ def test_installed_service_migrates_an_empty_postgres_with_nothing_left_to_gener
     installed.run("flask", "--app", "demo.wsgi", "db", "check", env=env, cwd=elsewhere)
 
     assert "0001 (head)" in current
+
+
+# The development database survives the tests ------------------------------------------------
+
+_DEVELOPMENT_ITEMS = """
+from demo import create_app
+from demo.db import db
+from demo.api.v1.items.models import Item
+app = create_app({"APP_ENV": "development"})
+with app.app_context():
+    if "--add" in __import__("sys").argv:
+        db.session.add(Item(name="precious", description="a developer's data"))
+        db.session.commit()
+    print(sorted(db.session.scalars(db.select(Item.name))))
+"""
+
+
+def test_the_tests_never_empty_the_development_database(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    installed = _PROJECTS.installed(tmp_path_factory, ALL_THREE)
+    development = e2e.clean_env(APP_ENV="development", DATABASE_URL=database_url)
+    installed.run("python", "-c", e2e.EMPTY_DATABASE, env=development)
+    installed.run("flask", "db", "upgrade", env=development)
+    before = installed.run("python", "-c", _DEVELOPMENT_ITEMS, "--add", env=development)
+
+    # DATABASE_URL exported, as for `flask run`: the tests run, on SQLite, and say so.
+    output = installed.pytest(env=development)
+    assert "database: in-memory SQLite; to run against PostgreSQL, set TEST_DATABASE_URL" in output
+    # TEST_DATABASE_URL naming the same database, spelt otherwise: refused in one line.
+    same = database_url.replace("postgresql://", "postgres://").replace("127.0.0.1", "localhost")
+    refused = subprocess.run(
+        [installed.bin / "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=installed.project,
+        env={**development, "TEST_DATABASE_URL": same},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert refused.stderr.strip().splitlines() == [
+        "ERROR: TEST_DATABASE_URL names the database of DATABASE_URL, which the tests would"
+        " empty: set TEST_DATABASE_URL to a throwaway database, e.g."
+        " postgresql://app:app@127.0.0.1:5432/app_test"
+    ]
+    assert before == "['precious']\n"
+    assert installed.run("python", "-c", _DEVELOPMENT_ITEMS, env=development) == before
