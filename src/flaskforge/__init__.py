@@ -28,6 +28,7 @@ __all__ = [
     "ProjectPlan",
     "ProjectRecord",
     "ProjectStatus",
+    "RecordedResource",
     "RenderedFile",
     "Selection",
     "Setting",
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
         create_project,
         plan_project,
     )
-    from flaskforge._record import ProjectRecord
+    from flaskforge._record import ProjectRecord, RecordedResource
     from flaskforge._render import RenderedFile
     from flaskforge._selection import Selection
     from flaskforge._steps import Step
@@ -94,6 +95,7 @@ _LAZY = {
     "load_catalogue": "flaskforge._catalogue",
     "ProjectName": "flaskforge._naming",
     "ProjectRecord": "flaskforge._record",
+    "RecordedResource": "flaskforge._record",
     "RenderedFile": "flaskforge._render",
     "DEFAULT_DESCRIPTION": "flaskforge._project",
     "CreatedProject": "flaskforge._project",

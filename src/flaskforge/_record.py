@@ -26,12 +26,25 @@ _TOML_ESCAPES = {
 
 
 @dataclass(frozen=True)
+class RecordedResource:
+    """A resource ``flaskforge add-resource`` made: its name (a plural) and its fields.
+
+    ``fields`` holds each field in its canonical spelling (``name:str:120?``, see
+    ``_resources``), in the order they were added.
+    """
+
+    name: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProjectRecord:
     """What was chosen when the project was generated (or last grown).
 
     ``image_registry`` and ``kubernetes_namespace`` are "" for their defaults
     (``registry.example.com`` and the project's deploy name); only values given are written, so
-    records without them (older ones included) read as before.
+    records without them (older ones included) read as before. ``resources`` are written only
+    when there are some, for the same reason.
     """
 
     flaskforge_version: str
@@ -42,6 +55,7 @@ class ProjectRecord:
     targets: tuple[str, ...]
     image_registry: str = ""
     kubernetes_namespace: str = ""
+    resources: tuple[RecordedResource, ...] = ()
 
 
 #: The record's optional settings, in the order it writes them.
@@ -90,6 +104,11 @@ def dump_record(record: ProjectRecord) -> str:
             for key in RECORD_SETTINGS
             if getattr(record, key)
         )
+        + "".join(
+            f"\n[[resources]]\nname = {toml_string(resource.name)}\n"
+            f"fields = {strings(resource.fields)}\n"
+            for resource in record.resources
+        )
     )
 
 
@@ -117,7 +136,38 @@ def parse_record(text: str) -> ProjectRecord:
                 values[key] = check(data[key])
             except ValueError as error:
                 raise ValueError(f"{key!r}: {error}") from None
+    if "resources" in data:
+        values["resources"] = _resources(data["resources"])
     return ProjectRecord(**values)  # type: ignore[arg-type]
+
+
+def _resources(data: object) -> tuple[RecordedResource, ...]:
+    """The recorded resources, each checked as ``add-resource`` checks what is typed."""
+    from flaskforge._resources import parse_fields, parse_resource_name
+    from flaskforge.errors import InvalidResource
+
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise ValueError("'resources' is not an array of tables")
+    resources: list[RecordedResource] = []
+    for table in data:
+        name, fields = table.get("name"), table.get("fields")
+        if not isinstance(name, str):
+            raise ValueError("a resource's 'name' is missing or not a string")
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise ValueError(f"resource {name!r}: 'fields' is missing or not a list of strings")
+        if set(table) - {"name", "fields"}:
+            raise ValueError(
+                f"resource {name!r}: unknown keys {sorted(set(table) - {'name', 'fields'})}"
+            )
+        known = [r.name for r in resources]
+        try:
+            parse_resource_name(name, existing=known)
+            # A reference points to a resource added before, or to its own.
+            parsed = parse_fields(fields, resource=name, resources=known)
+        except InvalidResource as error:
+            raise ValueError(f"resource {name!r}: {error}") from None
+        resources.append(RecordedResource(name, tuple(f.spec for f in parsed)))
+    return tuple(resources)
 
 
 def _setting_checks() -> dict[str, Callable[[str], str]]:

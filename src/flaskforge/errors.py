@@ -85,6 +85,16 @@ class ConflictingChoices(UsageError, ValueError):
         )
 
 
+class InvalidResource(UsageError, ValueError):
+    """Raised when a resource name or one of its ``--field`` specifications cannot be used."""
+
+    def __init__(self, what: str, text: str, reason: str) -> None:
+        self.what = what
+        self.text = text
+        self.reason = reason
+        super().__init__(f"Invalid {what} {text!r}: {reason}.")
+
+
 class MissingAnswer(UsageError):
     """Raised when a question must be answered but there is no terminal to ask it on."""
 

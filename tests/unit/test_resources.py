@@ -1,0 +1,198 @@
+"""Resources in the project record, and the checks on what ``add-resource`` is given."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from flaskforge._record import ProjectRecord, RecordedResource, dump_record, parse_record
+from flaskforge._resources import (
+    Field,
+    parse_field,
+    parse_fields,
+    parse_resource_name,
+    plural_of,
+    singular_of,
+)
+from flaskforge.errors import InvalidResource, UsageError
+
+RECORD = ProjectRecord(
+    flaskforge_version="0.1.0",
+    project_name="shop",
+    package_name="shop",
+    description="A shop",
+    extensions=("database",),
+    targets=(),
+)
+
+#: One field of each type, as typed and as the record keeps it.
+EVERY_TYPE = [
+    ("name:str:120", "name:str:120"),
+    ("nickname:str?", "nickname:str:255?"),
+    ("notes:text?", "notes:text?"),
+    ("quantity:int", "quantity:int"),
+    ("total:decimal", "total:decimal"),
+    ("paid:bool", "paid:bool"),
+    ("due_on:date", "due_on:date"),
+    ("placed_at:datetime", "placed_at:datetime"),
+    ("token:uuid", "token:uuid"),
+    ("status:enum:new,paid,sent", "status:enum:new,paid,sent"),
+    ("customer_id:ref:customers", "customer_id:ref:customers"),
+    ("parent_id:ref:orders?", "parent_id:ref:orders?"),
+]
+
+
+@pytest.mark.parametrize(("typed", "canonical"), EVERY_TYPE, ids=[t for t, _ in EVERY_TYPE])
+def test_each_field_type_is_read_and_recorded_canonically(typed: str, canonical: str) -> None:
+    field = parse_field(typed, resource="orders", resources=["customers"])
+
+    assert field.spec == canonical
+    assert parse_field(field.spec, resource="orders", resources=["customers"]) == field
+
+
+def test_a_field_spells_out_what_it_holds() -> None:
+    assert parse_field("status:enum:new,paid?", resource="orders") == Field(
+        "status", "enum", optional=True, values=("new", "paid")
+    )
+    assert parse_field("title:str:80", resource="orders").length == 80
+
+
+BAD_FIELDS = [
+    ("total", "write NAME:TYPE"),
+    ("total:money", "unknown type 'money'"),
+    ("name:str:0", "maximum length is a number from 1 to 10000"),
+    ("name:str:big", "maximum length is a number"),
+    ("status:enum:", "list the values after 'enum:'"),
+    ("status:enum:a,a", "listed twice"),
+    ("status:enum:a b", "list the values"),
+    ("customer_id:ref:clients", "'clients' is not a resource of the project"),
+    ("parent_id:ref:orders", "must be optional"),
+    ("paid:bool:yes", "takes no argument"),
+    ("Total:int", "lower-case letters"),
+    ("class:int", "Python keyword"),
+    ("id:int", "already means something"),
+    ("fields:str", "already means something"),
+    ("metadata:str", "already means something"),
+    ("list:str", "already means something"),
+    ("a" * 31 + ":int", "longer than 30"),
+    ("na\x1bme:int", "unprintable character U+001B"),
+    ("name:str\u202e", "unprintable character U+202E"),
+]
+
+
+@pytest.mark.parametrize(("spec", "reason"), BAD_FIELDS, ids=[repr(s) for s, _ in BAD_FIELDS])
+def test_a_bad_field_is_refused_in_one_line_with_exit_status_2(spec: str, reason: str) -> None:
+    with pytest.raises(InvalidResource, match="Invalid field") as raised:
+        parse_field(spec, resource="orders", resources=["customers"])
+
+    assert reason in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert isinstance(raised.value, UsageError)
+    assert raised.value.exit_code == 2
+
+
+def test_a_field_given_twice_is_refused() -> None:
+    with pytest.raises(InvalidResource, match="given twice"):
+        parse_fields(["total:int", "total:decimal"], resource="orders")
+
+
+@pytest.mark.parametrize(
+    ("plural", "singular"),
+    [
+        ("orders", "order"),
+        ("categories", "category"),
+        ("boxes", "box"),
+        ("addresses", "address"),
+        ("order_lines", "order_line"),
+    ],
+)
+def test_the_singular_is_derived_once_from_the_plural(plural: str, singular: str) -> None:
+    name = parse_resource_name(plural)
+
+    assert (name.plural, name.singular) == (plural, singular)
+    assert singular_of(plural) == singular
+    assert plural_of(singular) == plural
+
+
+def test_the_class_name_is_the_singular_in_camel_case() -> None:
+    assert parse_resource_name("order_lines").class_name == "OrderLine"
+
+
+BAD_NAMES = [
+    ("", "it is empty"),
+    ("Orders", "try 'orders'"),
+    ("order-lines", "try 'order_lines'"),
+    ("9lives", "starting with a letter"),
+    ("inventory", "try 'inventories'"),
+    ("classes", "'class' is a Python keyword"),
+    ("items", "already uses that name"),
+    ("auth", "try 'auths'"),  # not a plural, and reserved either way
+    ("healths", "already uses that name"),
+    ("users", "already uses that name"),
+    ("docs", "already uses that name"),
+    ("customers", "the project has it already"),
+    ("x" * 31 + "s", "longer than 30"),
+    ("or\x00ders", "unprintable character U+0000"),
+    ("ord\ud800ers", "unprintable character U+D800"),
+]
+
+
+@pytest.mark.parametrize(("name", "reason"), BAD_NAMES, ids=[repr(n) for n, _ in BAD_NAMES])
+def test_a_bad_resource_name_is_refused_with_a_suggestion(name: str, reason: str) -> None:
+    with pytest.raises(InvalidResource, match="Invalid resource name") as raised:
+        parse_resource_name(name, existing=["customers"])
+
+    assert reason in str(raised.value)
+    assert raised.value.exit_code == 2
+
+
+def test_a_record_without_resources_reads_and_writes_as_before() -> None:
+    text = dump_record(RECORD)
+
+    assert "resources" not in text
+    assert parse_record(text) == RECORD
+    assert parse_record(text).resources == ()
+
+
+def test_resources_round_trip_through_the_record() -> None:
+    record = replace(
+        RECORD,
+        resources=(
+            RecordedResource("customers", ("name:str:120",)),
+            RecordedResource("orders", tuple(c for _, c in EVERY_TYPE)),
+        ),
+    )
+
+    text = dump_record(record)
+
+    assert parse_record(text) == record
+    assert dump_record(parse_record(text)) == text
+    assert text.endswith(
+        '[[resources]]\nname = "orders"\nfields = ["name:str:120", "nickname:str:255?", '
+        '"notes:text?", "quantity:int", "total:decimal", "paid:bool", "due_on:date", '
+        '"placed_at:datetime", "token:uuid", "status:enum:new,paid,sent", '
+        '"customer_id:ref:customers", "parent_id:ref:orders?"]\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("tables", "problem"),
+    [
+        ('resources = "orders"\n', "not an array of tables"),
+        ('[[resources]]\nfields = ["a:int"]\n', "'name' is missing"),
+        ('[[resources]]\nname = "orders"\n', "'fields' is missing"),
+        ('[[resources]]\nname = "orders"\nfields = ["a:money"]\n', "unknown type"),
+        ('[[resources]]\nname = "items"\nfields = []\n', "already uses that name"),
+        ('[[resources]]\nname = "orders"\nfields = []\ncolour = 1\n', "unknown keys"),
+        (
+            '[[resources]]\nname = "orders"\nfields = ["c:ref:customers"]\n'
+            '[[resources]]\nname = "customers"\nfields = []\n',
+            "not a resource of the project",
+        ),
+    ],
+    ids=["not-tables", "no-name", "no-fields", "bad-field", "reserved", "unknown-key", "ref-later"],
+)
+def test_a_broken_resource_in_the_record_is_refused(tables: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        parse_record(dump_record(RECORD) + tables)
