@@ -28,8 +28,15 @@ from flaskforge.errors import InvalidAnswersFile, UnknownAnswerKey, UsageError
 #: An answers file larger than this is refused unread (a team's defaults are a few lines).
 MAX_ANSWERS_BYTES = 64 * 1024
 
-#: The record's keys that ``--from`` does not take: they belong to the other project.
-_NOT_TAKEN_FROM_A_PROJECT = ("flaskforge_version", "project_name", "package_name", "description")
+#: The record's keys that ``--from`` does not take: they belong to the other project (its
+#: resources too: they are its API, not a team's choice).
+_NOT_TAKEN_FROM_A_PROJECT = (
+    "flaskforge_version",
+    "project_name",
+    "package_name",
+    "description",
+    "resources",
+)
 
 
 @dataclass(frozen=True)

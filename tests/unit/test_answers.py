@@ -275,3 +275,16 @@ def test_records_without_the_settings_still_read_and_keep_them_absent() -> None:
     assert (record.image_registry, record.kubernetes_namespace) == ("", "")
     assert "image_registry" not in older
     assert dump_record(record) == older
+
+
+def test_another_project_s_resources_are_not_taken_by_from(tmp_path: Path) -> None:
+    from flaskforge import RecordedResource
+
+    record = ProjectRecord(
+        "0.1.0", "o", "o", "Other", ("cors",), (), resources=(RecordedResource("orders", ()),)
+    )
+    (tmp_path / "rec.toml").write_text(dump_record(record))
+
+    other = load_project_answers(tmp_path / "rec.toml")
+
+    assert other.extensions == ("cors",)
