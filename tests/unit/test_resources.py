@@ -196,3 +196,30 @@ def test_resources_round_trip_through_the_record() -> None:
 def test_a_broken_resource_in_the_record_is_refused(tables: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         parse_record(dump_record(RECORD) + tables)
+
+
+def _names_the_templates_use() -> set[str]:
+    """Test modules (``tests/test_<name>.py``) and API packages (``api/v1/<name>/``) shipped."""
+    from flaskforge import load_catalogue
+
+    catalogue = load_catalogue()
+    names: set[str] = set()
+    for component in (catalogue.base, *catalogue.extensions, *catalogue.targets):
+        for folder in component.files.parent.glob("files*"):
+            names |= {
+                p.name.split(".")[0].removeprefix("test_") for p in folder.rglob("test_*.py*")
+            }
+            names |= {p.name for p in folder.rglob("api/v1/*") if p.is_dir()}
+        names |= set(component.hooks.resources)
+    return names
+
+
+def test_no_resource_can_take_a_test_module_or_api_package_the_templates_ship() -> None:
+    # A resource brings tests/test_<name>.py and api/v1/<name>/: a new extension's own must
+    # be added to RESERVED_RESOURCES, or add-resource could write over it.
+    names = _names_the_templates_use()
+
+    assert {"items", "auth", "tasks", "openapi", "database"} <= names
+    for name in sorted(names):
+        with pytest.raises(InvalidResource):
+            parse_resource_name(name)
