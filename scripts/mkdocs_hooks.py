@@ -30,7 +30,7 @@ from flaskforge._naming import ProjectName
 from flaskforge._project import plan_project, render_project
 from flaskforge._record import ProjectRecord
 from flaskforge._render import render_components
-from flaskforge._selection import Selection, resolve
+from flaskforge._selection import Selection, resolve_selection
 
 #: How a page names the generated project's package and project, where a project has its own.
 PACKAGE = "<package>"
@@ -77,7 +77,7 @@ def expand(markdown: str) -> str:
 
 
 def _selection(name: str, also: tuple[str, ...]) -> Selection:
-    return resolve(load_catalogue(), extensions=[name, *also], targets=["none"])
+    return resolve_selection(load_catalogue(), extensions=[name, *also], targets=["none"])
 
 
 @cache

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_DESCRIPTION",
+    "RECORD_FILE",
     "Answers",
     "Catalogue",
     "ChangePlan",
@@ -22,6 +23,7 @@ __all__ = [
     "FileChange",
     "GrowResult",
     "Hooks",
+    "Kind",
     "Outcome",
     "Process",
     "ProjectName",
@@ -39,6 +41,7 @@ __all__ = [
     "check_destination",
     "check_project",
     "create_project",
+    "implied_choices",
     "list_extensions",
     "list_targets",
     "load_answers_file",
@@ -49,14 +52,17 @@ __all__ = [
     "plan_remove_extensions",
     "plan_update",
     "project_status",
+    "read_record",
+    "recommended_choices",
     "remove_extensions",
+    "resolve_selection",
     "update_project",
 ]
 
 if TYPE_CHECKING:
     from flaskforge._answers import Answers, load_answers_file, load_project_answers
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
-    from flaskforge._components import Hooks, Process, Setting, SetupStep
+    from flaskforge._components import Hooks, Kind, Process, Setting, SetupStep
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -76,9 +82,14 @@ if TYPE_CHECKING:
         create_project,
         plan_project,
     )
-    from flaskforge._record import ProjectRecord, RecordedResource
+    from flaskforge._record import RECORD_FILE, ProjectRecord, RecordedResource, read_record
     from flaskforge._render import RenderedFile
-    from flaskforge._selection import Selection
+    from flaskforge._selection import (
+        Selection,
+        implied_choices,
+        recommended_choices,
+        resolve_selection,
+    )
     from flaskforge._steps import Step
     from flaskforge._update import plan_update, update_project
 
@@ -90,12 +101,15 @@ _LAZY = {
     "Component": "flaskforge._catalogue",
     "Process": "flaskforge._components",
     "Hooks": "flaskforge._components",
+    "Kind": "flaskforge._components",
     "Setting": "flaskforge._components",
     "SetupStep": "flaskforge._components",
     "load_catalogue": "flaskforge._catalogue",
     "ProjectName": "flaskforge._naming",
     "ProjectRecord": "flaskforge._record",
     "RecordedResource": "flaskforge._record",
+    "RECORD_FILE": "flaskforge._record",
+    "read_record": "flaskforge._record",
     "RenderedFile": "flaskforge._render",
     "DEFAULT_DESCRIPTION": "flaskforge._project",
     "CreatedProject": "flaskforge._project",
@@ -104,6 +118,9 @@ _LAZY = {
     "create_project": "flaskforge._project",
     "plan_project": "flaskforge._project",
     "Selection": "flaskforge._selection",
+    "implied_choices": "flaskforge._selection",
+    "recommended_choices": "flaskforge._selection",
+    "resolve_selection": "flaskforge._selection",
     "Step": "flaskforge._steps",
     "GrowResult": "flaskforge._grow",
     "add_extensions": "flaskforge._grow",

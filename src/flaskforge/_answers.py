@@ -17,6 +17,7 @@ a character that is not text, a registry or namespace that is not a name of its 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,21 @@ class Answers:
     targets: tuple[str, ...] | None = None
     image_registry: str | None = None
     kubernetes_namespace: str | None = None
+
+    def checked(self) -> Answers:
+        """These answers with each given value checked, as the project's record needs it.
+
+        Raises:
+            InvalidDescription: the description is not one printable line.
+            InvalidDeploymentSetting: the image registry or the namespace is not a valid one
+                (the message says what to write).
+        """
+        return replace(
+            self,
+            description=_maybe(parse_description, self.description),
+            image_registry=_maybe(parse_image_registry, self.image_registry),
+            kubernetes_namespace=_maybe(parse_namespace, self.kubernetes_namespace),
+        )
 
     def over(self, other: Answers) -> Answers:
         """These answers, with ``other``'s where these have none."""
@@ -104,6 +120,10 @@ def load_project_answers(path: Path | str) -> Answers:
             raise InvalidAnswersFile(str(path), f"it is not a flaskforge project record (no {key})")
     taken = {k: v for k, v in data.items() if k not in _NOT_TAKEN_FROM_A_PROJECT}
     return _answers(path, taken)
+
+
+def _maybe(parse: Callable[[str], str], value: str | None) -> str | None:
+    return None if value is None else parse(value)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from flaskforge._catalogue import Catalogue, Kind, load_catalogue
 from flaskforge._lifecycle import ChangePlan, ChangeResult, apply_change, plan_change
 from flaskforge._record import ProjectRecord
-from flaskforge._selection import NONE, Selection, resolve, split_choices
+from flaskforge._selection import NONE, Selection, resolve_selection, split_choices
 from flaskforge._steps import added_steps
 from flaskforge._workspace import Workspace, open_project, require_clean
 from flaskforge.errors import RequiredByOthers, UnknownChoice
@@ -192,7 +192,7 @@ def _adding(workspace: Workspace, catalogue: Catalogue, names: Iterable[str]) ->
     wanted = split_choices(names)
     extensions, targets = _split_kinds(catalogue, [n for n in wanted if n != NONE])
     old = Selection(record.extensions, record.targets)
-    new = resolve(
+    new = resolve_selection(
         catalogue,
         extensions=[*old.extensions, *extensions] or [NONE],
         targets=[*old.targets, *targets] or [NONE],
@@ -234,7 +234,9 @@ def _removing(
         removing |= {(kind, name) for kind, name in enabled if name in dependents}
     keep_extensions = [n for n in record.extensions if ("extension", n) not in removing]
     keep_targets = [n for n in record.targets if ("target", n) not in removing]
-    new = resolve(catalogue, extensions=keep_extensions or [NONE], targets=keep_targets or [NONE])
+    new = resolve_selection(
+        catalogue, extensions=keep_extensions or [NONE], targets=keep_targets or [NONE]
+    )
     return _Change(
         replace(record, extensions=new.extensions, targets=new.targets),
         tuple(sorted(n for _, n in removing)),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from flaskforge import _baseline, _git
 from flaskforge._apply import RefMove, Transaction, apply
 from flaskforge._clean import render_installed
+from flaskforge._lock import LOCK_COMMANDS
 from flaskforge._merge import FileChange, Outcome, merge_trees
 from flaskforge._migrations import Migration, ProjectFiles, disk_paths, run
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
@@ -78,6 +79,19 @@ class ChangePlan:
     def left(self) -> tuple[str, ...]:
         """Files the user edited that flaskforge no longer generates, left in place."""
         return tuple(c.path for c in self.changes if c.outcome is Outcome.LEFT)
+
+    @property
+    def locks_written(self) -> tuple[str, ...]:
+        """The lock files (``requirements.txt``, ``requirements-dev.txt``) the change writes."""
+        written = {c.path for c in self.changes if c.writes}
+        return tuple(path for path in LOCK_COMMANDS if path in written)
+
+    @property
+    def dependencies_changed(self) -> bool:
+        """Whether the change writes ``pyproject.toml`` or a lock file: reinstall afterwards."""
+        return bool(self.locks_written) or any(
+            c.path == "pyproject.toml" and c.writes for c in self.changes
+        )
 
     @property
     def from_version(self) -> str:

@@ -28,7 +28,7 @@ from flaskforge._naming import (
 )
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
-from flaskforge._selection import Selection, resolve
+from flaskforge._selection import Selection, resolve_selection
 from flaskforge._steps import Step, notes, quick_start
 from flaskforge._versions import installed
 from flaskforge.errors import DestinationExists, InvalidOutputDir, RenderError
@@ -91,7 +91,7 @@ def plan_project(
     """
     catalogue = catalogue or load_catalogue()
     project_name, destination = check_destination(name, output_dir, catalogue)
-    selection = resolve(catalogue, extensions=extensions, targets=targets)
+    selection = resolve_selection(catalogue, extensions=extensions, targets=targets)
     description = DEFAULT_DESCRIPTION if description is None else parse_description(description)
     record = ProjectRecord(
         flaskforge_version=installed(),

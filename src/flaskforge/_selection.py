@@ -39,7 +39,7 @@ class Selection:
         return [catalogue.base, *(catalogue.get("service", n) for n in needed), *chosen]
 
 
-def recommended(catalogue: Catalogue, kind: Kind) -> tuple[str, ...]:
+def recommended_choices(catalogue: Catalogue, kind: Kind) -> tuple[str, ...]:
     """The documented default choice: the components whose manifest says ``recommended``."""
     return tuple(c.name for c in catalogue.of_kind(kind) if c.recommended)
 
@@ -49,7 +49,7 @@ def split_choices(values: Iterable[str]) -> list[str]:
     return [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
 
 
-def resolve(
+def resolve_selection(
     catalogue: Catalogue,
     *,
     extensions: Iterable[str] | None,
@@ -84,7 +84,7 @@ def resolve(
     )
 
 
-def implied_by(catalogue: Catalogue, kind: Kind, chosen: Iterable[str]) -> dict[str, str]:
+def implied_choices(catalogue: Catalogue, kind: Kind, chosen: Iterable[str]) -> dict[str, str]:
     """For each component that ``chosen`` pulls in, the chosen one that needs it."""
     reasons: dict[str, str] = {}
     for name in sorted(set(chosen)):
@@ -96,7 +96,7 @@ def implied_by(catalogue: Catalogue, kind: Kind, chosen: Iterable[str]) -> dict[
 
 def _canonical(catalogue: Catalogue, kind: Kind, names: Iterable[str] | None) -> set[str]:
     if names is None:
-        return set(recommended(catalogue, kind))
+        return set(recommended_choices(catalogue, kind))
     wanted = split_choices(names)
     if NONE in wanted:
         if len(set(wanted)) > 1:

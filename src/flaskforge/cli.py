@@ -35,8 +35,15 @@ from flaskforge.errors import (
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
-    from flaskforge import Answers, ChangeResult, CreatedProject, ProjectStatus
-    from flaskforge._catalogue import Catalogue, Component, Kind
+    from flaskforge import (
+        Answers,
+        Catalogue,
+        ChangeResult,
+        Component,
+        CreatedProject,
+        Kind,
+        ProjectStatus,
+    )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -121,7 +128,7 @@ def _complete_removals(
 
 def _enabled_in(project: Path) -> set[str]:
     """The extensions and targets enabled in ``project``; none when it is not a project."""
-    from flaskforge._record import read_record
+    from flaskforge import read_record
 
     try:
         record = read_record(project)
@@ -314,17 +321,14 @@ def _flag_answers(
 ) -> Answers:
     """What the flags answer, each value checked; ``None`` where no flag was given."""
     from flaskforge import Answers
-    from flaskforge._naming import parse_description, parse_image_registry, parse_namespace
 
     return Answers(
-        description=None if description is None else parse_description(description),
+        description=description,
         extensions=extensions or None,
         targets=targets or None,
-        image_registry=None if image_registry is None else parse_image_registry(image_registry),
-        kubernetes_namespace=(
-            None if kubernetes_namespace is None else parse_namespace(kubernetes_namespace)
-        ),
-    )
+        image_registry=image_registry,
+        kubernetes_namespace=kubernetes_namespace,
+    ).checked()
 
 
 def _file_answers(answers_file: Path | None, from_project: Path | None) -> Answers:
@@ -608,8 +612,7 @@ def completion(shell: str) -> None:
 
 
 def _list_components(kind: Kind, as_json: bool) -> None:
-    from flaskforge import load_catalogue
-    from flaskforge._record import RECORD_FILE
+    from flaskforge import RECORD_FILE, load_catalogue
 
     components = load_catalogue().of_kind(kind)
     # Inside a project (the current folder has a record), what it has is marked.
@@ -686,20 +689,25 @@ def _ask(
     **io: Any,
 ) -> tuple[str, list[str], list[str]]:
     """Ask, on the terminal, each question that no flag answered."""
-    from flaskforge import DEFAULT_DESCRIPTION, _prompts
-    from flaskforge._selection import implied_by, recommended, resolve, split_choices
+    from flaskforge import (
+        DEFAULT_DESCRIPTION,
+        implied_choices,
+        prompts,
+        recommended_choices,
+        resolve_selection,
+    )
 
     if description is None:
-        description = _prompts.ask_description(DEFAULT_DESCRIPTION, **io)
+        description = prompts.ask_description(DEFAULT_DESCRIPTION, **io)
 
     def ask_components(kind: Kind, what: str) -> list[str]:
         # One rule for both kinds: what a ticked one requires is offered, never added silently
         # (migrations requires database, kubernetes requires docker).
-        preselected = list(recommended(catalogue, kind))
+        preselected = list(recommended_choices(catalogue, kind))
         while True:
-            chosen = _prompts.ask_components(what, catalogue.of_kind(kind), preselected, **io)
-            reasons = implied_by(catalogue, kind, chosen)
-            if not reasons or _prompts.confirm_implied(reasons, **io):
+            chosen = prompts.ask_components(what, catalogue.of_kind(kind), preselected, **io)
+            reasons = implied_choices(catalogue, kind, chosen)
+            if not reasons or prompts.confirm_implied(reasons, **io):
                 return chosen or ["none"]
             # Declined: ask again, starting from what they had ticked.
             preselected = list(chosen)
@@ -709,7 +717,7 @@ def _ask(
     if targets is None:
         targets = ask_components("target", "deployment targets")
     # Resolve once here so a conflict is reported before anything else happens.
-    resolve(catalogue, extensions=split_choices(extensions), targets=split_choices(targets))
+    resolve_selection(catalogue, extensions=extensions, targets=targets)
     return description, list(extensions), list(targets)
 
 
@@ -773,12 +781,9 @@ def _report_changes(result: ChangeResult, headline: str) -> None:
 
 def _install_steps(result: ChangeResult) -> list[str]:
     """What to run when the change touched the dependencies: the lock files say which."""
-    from flaskforge._lock import LOCK_COMMANDS
-
-    written = {c.path for c in result.changes if c.writes}
-    locks = [path for path in LOCK_COMMANDS if path in written]
-    if not locks and "pyproject.toml" not in written:
+    if not result.dependencies_changed:
         return []
+    locks = result.locks_written
     install = (
         "Reinstall so that their packages go: rm -rf .venv && make install"
         if result.removed

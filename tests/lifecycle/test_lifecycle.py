@@ -17,7 +17,7 @@ import pytest
 
 from flaskforge import create_project, load_catalogue
 from flaskforge._grow import add_extensions
-from flaskforge._selection import resolve
+from flaskforge._selection import resolve_selection
 from flaskforge.errors import ConflictingChoices
 
 CATALOGUE = load_catalogue()
@@ -46,7 +46,7 @@ def _cases() -> list:
             bigger_e = [*extensions, name] if name in EXTENSIONS else extensions
             bigger_t = [*targets, name] if name in TARGETS else targets
             try:
-                selection = resolve(
+                selection = resolve_selection(
                     CATALOGUE, extensions=bigger_e or ["none"], targets=bigger_t or ["none"]
                 )
             except ConflictingChoices:

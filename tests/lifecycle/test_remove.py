@@ -21,7 +21,7 @@ from flaskforge import (
     plan_project,
     remove_extensions,
 )
-from flaskforge._selection import resolve
+from flaskforge._selection import resolve_selection
 from flaskforge.cli import cli
 from flaskforge.errors import ConflictingChoices, RequiredByOthers
 from tests.lifecycle_kit import commit_all, files, git
@@ -64,7 +64,7 @@ def _cases() -> list:
     for start, (extensions, targets) in STARTS.items():
         for name in ALL:
             try:
-                selection = resolve(
+                selection = resolve_selection(
                     CATALOGUE,
                     extensions=[*extensions, name]
                     if name in EXTENSIONS
@@ -130,7 +130,7 @@ def test_add_remove_add_equals_one_add(tmp_path: Path, name: str) -> None:
     remove_extensions([name], project=project, cascade=True)
     commit_all(project, "remove")
     add_extensions([name], project=project)
-    added = resolve(
+    added = resolve_selection(
         CATALOGUE,
         extensions=[name] if name in EXTENSIONS else ["none"],
         targets=[name] if name in TARGETS else ["none"],

@@ -18,7 +18,7 @@ import yaml
 from flaskforge import load_catalogue, plan_project
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
-from flaskforge._selection import resolve
+from flaskforge._selection import resolve_selection
 from tests.generated import Generated, bare_or_everything, generate
 
 SELECTIONS = ("bare", "everything")
@@ -137,8 +137,12 @@ def _selections() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         tuple(c.name for c in catalogue.targets),
     )
     singles = [
-        resolve(catalogue, extensions=[c.name], targets=["none"]) for c in catalogue.extensions
-    ] + [resolve(catalogue, extensions=["none"], targets=[c.name]) for c in catalogue.targets]
+        resolve_selection(catalogue, extensions=[c.name], targets=["none"])
+        for c in catalogue.extensions
+    ] + [
+        resolve_selection(catalogue, extensions=["none"], targets=[c.name])
+        for c in catalogue.targets
+    ]
     return [((), ()), everything, *((s.extensions, s.targets) for s in singles)]
 
 

@@ -120,3 +120,51 @@ def test_the_api_reaches_the_types_it_is_known_to_return() -> None:
     # A guard on the walk itself: these are returned today, directly or inside a result.
     names = {cls.__name__ for cls in _reachable_from_the_api()}
     assert {"CreatedProject", "ProjectPlan", "FileChange", "Outcome"} <= names
+
+
+#: The command line: the click commands and the questions they ask. Presentation over the API.
+COMMAND_LINE = ("cli.py", "prompts.py")
+
+
+def _private_imports(source: str) -> list[str]:
+    """The private flaskforge modules (and private names) that ``source`` imports, anywhere."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = "flaskforge" + ("." + node.module if node.module else "")
+            if node.level == 0:
+                module = node.module or ""
+            modules = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            private = [p for p in parts[1:] if p.startswith("_") and not p.endswith("__")]
+            if parts[0] == "flaskforge" and private:
+                found.append(f"line {node.lineno}: {module}")
+    return found
+
+
+def test_private_imports_are_found() -> None:
+    source = (
+        "import flaskforge._record\n"
+        "from flaskforge._lock import LOCK_COMMANDS\n"
+        "def f():\n    from flaskforge import _prompts, load_catalogue\n"
+        "from . import _naming\n"
+        "from flaskforge import Answers, prompts\n"
+    )
+    assert _private_imports(source) == [
+        "line 1: flaskforge._record",
+        "line 2: flaskforge._lock",
+        "line 2: flaskforge._lock.LOCK_COMMANDS",
+        "line 5: flaskforge._naming",
+        "line 4: flaskforge._prompts",
+    ]
+
+
+def test_the_command_line_uses_the_public_api_only() -> None:
+    for name in COMMAND_LINE:
+        source = (INIT.parent / name).read_text(encoding="utf-8")
+        assert _private_imports(source) == [], f"{name} imports private flaskforge modules"

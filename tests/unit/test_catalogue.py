@@ -14,7 +14,7 @@ import pytest
 from flaskforge._catalogue import load_catalogue
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
-from flaskforge._selection import Selection, resolve
+from flaskforge._selection import Selection, resolve_selection
 from flaskforge.errors import CatalogueError
 from tests.helpers import BASE_MANIFEST, extension, make_catalogue
 
@@ -270,10 +270,10 @@ def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) 
             "extensions/plain/manifest.toml": extension("plain"),
         },
     )
-    both = resolve(catalogue, extensions=["cache", "limits"], targets=["none"])
+    both = resolve_selection(catalogue, extensions=["cache", "limits"], targets=["none"])
     names = [c.name for c in both.components(catalogue)]
     assert names == ["base", "redis", "cache", "limits"]
-    plain = resolve(catalogue, extensions=["plain"], targets=["none"])
+    plain = resolve_selection(catalogue, extensions=["plain"], targets=["none"])
     assert [c.name for c in plain.components(catalogue)] == ["base", "plain"]
 
 
@@ -330,7 +330,7 @@ def test_combinations_of_the_shipped_catalogue_resolve() -> None:
     names = [c.name for c in catalogue.extensions]
     for pair in itertools.combinations(names, 2):
         try:
-            selection = resolve(catalogue, extensions=list(pair), targets=["none"])
+            selection = resolve_selection(catalogue, extensions=list(pair), targets=["none"])
         except ConflictingChoices:
             continue
         assert set(pair) <= set(selection.extensions)

@@ -13,7 +13,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from flaskforge import _prompts, load_catalogue
+from flaskforge import load_catalogue, prompts
 from flaskforge.cli import _ask
 from flaskforge.errors import Aborted
 from tests.helpers import extension, make_catalogue
@@ -160,7 +160,7 @@ def _shown(components, preselected, typed: str, columns: int) -> tuple[list[str]
     terminal = Terminal(columns)
     with create_pipe_input() as pipe:
         pipe.send_text(typed)
-        answer = _prompts.ask_components(
+        answer = prompts.ask_components(
             "extensions", components, preselected, input=pipe, output=terminal.output
         )
     return answer, [screen for screen in terminal.screens if any(line.strip() for line in screen)]
@@ -186,7 +186,7 @@ def test_the_checkbox_fits_the_terminal_at_word_boundaries(columns: int, kind: s
     checkbox = next(s for s in screens if any("Description:" in line for line in s))
     for component in components:
         (line,) = [line for line in checkbox if line[5:].startswith(component.name.ljust(width))]
-        full = component.name.ljust(width) + "  " + _prompts._summary(component)
+        full = component.name.ljust(width) + "  " + prompts._summary(component)
         shown = line[5:].rstrip()
         assert ("(recommended)" in shown) == component.recommended
         if shown.endswith("…"):
@@ -200,6 +200,6 @@ def test_the_checkbox_fits_the_terminal_at_word_boundaries(columns: int, kind: s
     pointed = next(c for c in components if pointer[5:].startswith(c.name.ljust(width)))
     drawn = checkbox[checkbox.index(next(line for line in checkbox if "Description:" in line)) :]
     described = " ".join(line.strip() for line in drawn if line.strip())
-    assert described == "Description: " + _prompts._summary(pointed)
+    assert described == "Description: " + prompts._summary(pointed)
     # The answer, on one line.
     assert any(line.startswith("? Which extensions? [") for line in screens[-1])

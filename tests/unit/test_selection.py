@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from flaskforge._catalogue import Catalogue
-from flaskforge._selection import implied_by, resolve, split_choices
+from flaskforge._selection import implied_choices, resolve_selection, split_choices
 from flaskforge.errors import ConflictingChoices, UnknownChoice, UsageError
 from tests.helpers import extension, make_catalogue
 
@@ -30,24 +30,24 @@ def catalogue(tmp_path: Path) -> Catalogue:
 
 
 def test_nothing_given_takes_the_recommended_set(catalogue: Catalogue) -> None:
-    selection = resolve(catalogue, extensions=None, targets=None)
+    selection = resolve_selection(catalogue, extensions=None, targets=None)
     assert selection.extensions == ("caching", "database")
     assert selection.targets == ("docker",)
     assert selection.implied == ()
 
 
 def test_none_selects_nothing(catalogue: Catalogue) -> None:
-    selection = resolve(catalogue, extensions=["none"], targets=["none"])
+    selection = resolve_selection(catalogue, extensions=["none"], targets=["none"])
     assert (selection.extensions, selection.targets) == ((), ())
 
 
 def test_none_cannot_be_mixed(catalogue: Catalogue) -> None:
     with pytest.raises(UsageError, match="'none' cannot be combined"):
-        resolve(catalogue, extensions=["none", "caching"], targets=None)
+        resolve_selection(catalogue, extensions=["none", "caching"], targets=None)
 
 
 def test_requirements_are_added_and_reported(catalogue: Catalogue) -> None:
-    selection = resolve(catalogue, extensions=["migrations"], targets=["k8s"])
+    selection = resolve_selection(catalogue, extensions=["migrations"], targets=["k8s"])
     assert selection.extensions == ("database", "migrations")
     assert selection.targets == ("docker", "kubernetes")
     assert selection.implied == ("database", "docker")
@@ -55,26 +55,28 @@ def test_requirements_are_added_and_reported(catalogue: Catalogue) -> None:
 
 def test_commas_repeats_case_and_blanks_are_accepted(catalogue: Catalogue) -> None:
     assert split_choices(["caching, Database", "", "k8s,"]) == ["caching", "database", "k8s"]
-    selection = resolve(catalogue, extensions=["caching,database", "caching"], targets=["none"])
+    selection = resolve_selection(
+        catalogue, extensions=["caching,database", "caching"], targets=["none"]
+    )
     assert selection.extensions == ("caching", "database")
 
 
 def test_unknown_names_suggest_the_closest(catalogue: Catalogue) -> None:
     with pytest.raises(UnknownChoice) as caught:
-        resolve(catalogue, extensions=["cachng"], targets=None)
+        resolve_selection(catalogue, extensions=["cachng"], targets=None)
     assert str(caught.value) == (
         "Unknown extension 'cachng'. Did you mean 'caching'? "
         "Run 'flaskforge extensions' to list them."
     )
     with pytest.raises(UnknownChoice, match=r"Unknown target 'helm'\..*flaskforge targets"):
-        resolve(catalogue, extensions=None, targets=["helm"])
+        resolve_selection(catalogue, extensions=None, targets=["helm"])
 
 
 def test_conflicts_are_refused_even_when_implied(catalogue: Catalogue) -> None:
     with pytest.raises(ConflictingChoices, match="'database' and 'mongo' cannot be used together"):
-        resolve(catalogue, extensions=["mongo", "migrations"], targets=None)
+        resolve_selection(catalogue, extensions=["mongo", "migrations"], targets=None)
 
 
-def test_implied_by_names_the_extension_that_needs_it(catalogue: Catalogue) -> None:
-    assert implied_by(catalogue, "extension", ["migrations"]) == {"database": "migrations"}
-    assert implied_by(catalogue, "extension", ["migrations", "database"]) == {}
+def test_implied_choices_names_the_extension_that_needs_it(catalogue: Catalogue) -> None:
+    assert implied_choices(catalogue, "extension", ["migrations"]) == {"database": "migrations"}
+    assert implied_choices(catalogue, "extension", ["migrations", "database"]) == {}

@@ -1,5 +1,8 @@
 """The interactive questions of ``flaskforge new``. The one module that imports questionary.
 
+Part of the command line, beside ``cli.py``: presentation, not the library API (which is what
+``flaskforge`` exports). Like ``cli.py``, it uses that API only.
+
 Each function asks one thing and returns the answer. Ctrl-C or Ctrl-D at any prompt raises
 :class:`~flaskforge.errors.Aborted` (questionary's ``ask()`` would swallow it and return None,
 so ``unsafe_ask()`` is used throughout). ``io`` lets tests drive the prompts without a
@@ -15,8 +18,7 @@ from typing import Any
 
 import questionary
 
-from flaskforge._catalogue import Component
-from flaskforge._naming import parse_description
+from flaskforge import Answers, Component
 from flaskforge.errors import Aborted, InvalidDescription
 
 
@@ -30,7 +32,7 @@ def ask_description(default: str, **io: Any) -> str:
 
 def _printable(text: str) -> bool | str:
     try:
-        parse_description(text)
+        Answers(description=text).checked()
     except InvalidDescription as error:
         return str(error)
     return True
