@@ -55,6 +55,23 @@ def extension(name: str, **fields: object) -> str:
     return "\n".join(lines) + "\n"
 
 
+def service(name: str, **fields: object) -> str:
+    """A minimal backing service manifest: ``<NAME>_URL`` and how compose runs it, inline.
+
+    Everything is a top-level key (inline tables), so a test may append more top-level keys.
+    """
+    url = f"{name.upper()}_URL"
+    container = (
+        f'{{ image = "{name}:1", port = 1000, url_setting = "{url}", '
+        f'url = "{name}://{name}:1000", healthcheck = ["true"] }}'
+    )
+    return (
+        extension(name, **fields)
+        + f"container = {container}\n"
+        + f'settings = [{{ name = "{url}", secret = true, help = "h" }}]\n'
+    )
+
+
 def uv_command() -> list[str]:
     """How to call uv: on PATH, or as a module of this interpreter. Fails loudly if absent."""
     import importlib.util

@@ -18,6 +18,7 @@ __all__ = [
     "ChangePlan",
     "ChangeResult",
     "Component",
+    "Container",
     "CreatedProject",
     "Difference",
     "FileChange",
@@ -62,7 +63,7 @@ __all__ = [
 if TYPE_CHECKING:
     from flaskforge._answers import Answers, load_answers_file, load_project_answers
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
-    from flaskforge._components import Hooks, Kind, Process, Setting, SetupStep
+    from flaskforge._components import Container, Hooks, Kind, Process, Setting, SetupStep
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -100,6 +101,7 @@ _LAZY = {
     "Catalogue": "flaskforge._catalogue",
     "Component": "flaskforge._catalogue",
     "Process": "flaskforge._components",
+    "Container": "flaskforge._components",
     "Hooks": "flaskforge._components",
     "Kind": "flaskforge._components",
     "Setting": "flaskforge._components",

@@ -31,6 +31,9 @@ CHOSEN_ONLY = {"kinds": ("extension", "target")}
 #: Field metadata: a key only extensions may have (it names code in their own module).
 EXTENSIONS_ONLY = {"kinds": ("extension",)}
 
+#: Field metadata: a key only backing services may have.
+SERVICES_ONLY = {"kinds": ("service",)}
+
 #: Where a component's own files are, beside its manifest.
 FILES_FOLDER = "files"
 #: Folders ``files-with-<other>/``: files rendered only when component ``<other>`` is chosen too.
@@ -106,6 +109,35 @@ class SetupStep:
 
 
 @dataclass(frozen=True)
+class Container:
+    """How a backing service runs beside the app in compose (a service's ``[container]`` table).
+
+    The compose file, the dev container and the Kubernetes network policy are rendered from
+    it, so a backing service is described here once.
+
+    Attributes:
+        image: the image, with its tag (``postgres:16-bookworm``).
+        port: the port it listens on inside the container, and in production.
+        url_setting: the service's setting (one of its ``[[settings]]``) that holds its URL.
+        url: that setting's value on the compose network, where the service's host name is
+            its name; ``${VAR:-default}`` is filled by compose from the shell or ``.env``.
+        command: its argument vector, when not the image's.
+        environment: ``NAME=value`` lines for the container, in order.
+        volumes: compose volume lines (``name:/path``); named volumes are declared too.
+        healthcheck: an argument vector that exits 0 when it accepts connections.
+    """
+
+    image: str
+    port: int
+    url_setting: str
+    url: str
+    command: tuple[str, ...] = ()
+    environment: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    healthcheck: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Hooks:
     """What an extension's module offers other files, by name (its manifest's ``[hooks]``).
 
@@ -152,6 +184,7 @@ class Component:
         setup: commands run once before the first start, in the quick start (``[[setup]]``).
         next_steps: notes printed after generating or adding it, once the service runs: exact
             for any selection, never "with the X extension".
+        container: how a backing service runs in compose (``[container]``).
         hooks: functions of an extension's module that generated files call by name.
         entry_points: an extension's modules (dotted, below the package) that build the app as
             ``wsgi.py`` does, such as a worker: the top of the generated import layers.
@@ -175,6 +208,7 @@ class Component:
     processes: tuple[Process, ...] = ()
     setup: tuple[SetupStep, ...] = ()
     next_steps: tuple[str, ...] = ()
+    container: Container | None = field(default=None, metadata=SERVICES_ONLY)
     hooks: Hooks = field(default=Hooks(), metadata=EXTENSIONS_ONLY)
     entry_points: tuple[str, ...] = field(default=(), metadata=EXTENSIONS_ONLY)
     files_with: tuple[tuple[str, Path], ...] = field(default=(), metadata=NOT_A_KEY)

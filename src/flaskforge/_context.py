@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from flaskforge._catalogue import HOOK_POINTS, Catalogue
@@ -70,6 +71,12 @@ def template_context(
         "targets": list(selection.targets),
         "processes": processes,
         "services": [c.name for c in components if c.kind == "service"],
+        # How compose runs each backing service, from its manifest's [container].
+        "containers": [
+            {"name": c.name, **asdict(c.container)}
+            for c in components
+            if c.kind == "service" and c.container is not None
+        ],
         "settings": settings,
         "dependencies": _merge(d for c in components for d in c.dependencies),
         "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),

@@ -1,8 +1,9 @@
 """Reading one component's ``manifest.toml``: each table against the keys of its own shape.
 
-A manifest has four shapes of table: the top level (a ``Component``), each ``[[settings]]``
-table (a ``Setting``), each ``[[processes]]`` table (a ``Process``) and each ``[[setup]]`` table
-(a ``SetupStep``). The keys of a shape are
+A manifest has these shapes of table: the top level (a ``Component``), each ``[[settings]]``
+table (a ``Setting``), each ``[[processes]]`` table (a ``Process``), each ``[[setup]]`` table
+(a ``SetupStep``), ``[hooks]`` (``Hooks``) and a service's ``[container]`` (a ``Container``).
+The keys of a shape are
 the fields of its class, typed by its annotations, so the classes in ``_components.py`` are the
 one list of what a manifest may say. A key of another shape (``command`` at the top level,
 ``requires`` in a setting), a key of an extension in the base or a service, a value of the wrong
@@ -19,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import MISSING, Field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from flaskforge._components import (
     FILES_FOLDER,
@@ -29,6 +31,7 @@ from flaskforge._components import (
     PROCESS_KINDS,
     SETTING_TYPES,
     Component,
+    Container,
     Hooks,
     Kind,
     Process,
@@ -50,6 +53,7 @@ _PLACES: dict[type, str] = {
     Process: "in [[processes]]",
     SetupStep: "in [[setup]]",
     Hooks: "in [hooks]",
+    Container: "in [container]",
 }
 
 
@@ -97,6 +101,7 @@ def _component_problems(component: Component, folder: Path) -> Iterator[str]:
     for setting in component.settings:
         yield from _setting_problems(setting, names - {setting.name}, component.name)
     yield from _hook_problems(component)
+    yield from _container_problems(component)
     for process in component.processes:
         if process.kind not in PROCESS_KINDS:
             yield f"process {process.name!r} has unknown kind {process.kind!r}"
@@ -115,6 +120,24 @@ def _hook_problems(component: Component) -> Iterator[str]:
     for module in component.entry_points:
         if not all(_IDENTIFIER.fullmatch(part) for part in module.split(".")):
             yield f"entry point {module!r} is not a dotted module name"
+
+
+def _container_problems(component: Component) -> Iterator[str]:
+    """A service without its ``[container]``, or one whose values cannot be run."""
+    container = component.container
+    if container is None:
+        if component.kind == "service":
+            yield "a service needs a [container] table (how compose runs it)"
+        return
+    if not 0 < container.port < 65536:
+        yield f"container.port {container.port} is not a TCP port (1-65535)"
+    if container.url_setting not in {setting.name for setting in component.settings}:
+        yield f"container.url_setting {container.url_setting!r} is not one of its settings"
+    if not container.healthcheck:
+        yield "container.healthcheck is empty: compose needs it to wait for the service"
+    for line in container.environment:
+        if not _SETTING_NAME.fullmatch(line.partition("=")[0]) or "=" not in line:
+            yield f"container.environment {line!r} is not NAME=value"
 
 
 def _setting_problems(setting: Setting, others: set[str], component: str) -> Iterator[str]:
@@ -160,19 +183,22 @@ def _read_table(
     return values
 
 
+#: The scalar field types, and how a message names what they take.
+_SCALARS: dict[type, str] = {str: "a string", bool: "true or false", int: "a whole number"}
+
+
 def _read_value(
     hint: Any, value: Any, where: str, name: str, kind: Kind, problems: list[str]
 ) -> Any:
     """``value`` as the field typed ``hint`` holds it, or that type's empty value and a problem."""
     what = f"{where}: {name!r}"
-    if hint is str:
-        if isinstance(value, str):
+    if hint in _SCALARS:
+        # TOML's true is a Python int too: only a bool field takes it.
+        if isinstance(value, hint) and (hint is bool or not isinstance(value, bool)):
             return value
-        problems.append(f"{what} must be a string")
-    elif hint is bool:
-        if isinstance(value, bool):
-            return value
-        problems.append(f"{what} must be true or false")
+        problems.append(f"{what} must be {_SCALARS[hint]}")
+    elif _optional(hint) is not None:
+        return _read_value(_optional(hint), value, where, name, kind, problems)
     elif get_origin(hint) is tuple and get_args(hint)[0] is str:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
@@ -203,9 +229,22 @@ def _empty(hint: Any) -> Any:
         return ""
     if hint is bool:
         return False
+    if hint is int:
+        return 0
+    if _optional(hint) is not None:
+        return None
     if isinstance(hint, type) and is_dataclass(hint):
         return hint()
     return ()
+
+
+def _optional(hint: Any) -> Any:
+    """``T`` when ``hint`` is ``T | None``; otherwise None."""
+    if get_origin(hint) in (Union, UnionType):
+        others = [arg for arg in get_args(hint) if arg is not NoneType]
+        if len(others) == 1:
+            return others[0]
+    return None
 
 
 def _required(key: Field[Any]) -> bool:

@@ -204,3 +204,26 @@ def test_runtime_stage_installs_exactly_the_system_packages_needed(project: Path
     named = install.split("--no-install-recommends", 1)[1].replace("\\", " ").split()
     assert named == wanted
     assert "rm -rf /var/lib/apt/lists/*" in runtime
+
+
+def test_backing_services_run_as_their_manifests_say(project: Path) -> None:
+    """Compose, the dev container and the network policy take each service from its manifest."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    dev = yaml.safe_load((project / ".devcontainer/compose.yaml").read_text(encoding="utf-8"))
+    egress = _docs(project / "deploy/k8s/base/networkpolicy.yaml")[-1]["spec"]["egress"]
+    egress_ports = {p["port"] for rule in egress for p in rule["ports"]}
+    services = [s for s in load_catalogue().services if s.name in compose["services"]]
+    for service in services:
+        container = service.container
+        assert container is not None
+        run = compose["services"][service.name]
+        assert run["image"] == container.image
+        assert run["healthcheck"]["test"] == ["CMD", *container.healthcheck]
+        assert run.get("command", []) == list(container.command)
+        assert dict(line.split("=", 1) for line in container.environment) == run.get(
+            "environment", {}
+        )
+        assert compose["services"]["web"]["environment"][container.url_setting] == container.url
+        assert dev["services"]["dev"]["environment"][container.url_setting] == container.url
+        assert container.port in egress_ports
+    assert len(egress) == 1 + len(services)  # DNS, then one rule per backing service

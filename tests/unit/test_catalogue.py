@@ -16,7 +16,7 @@ from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
 from flaskforge._selection import Selection, resolve_selection
 from flaskforge.errors import CatalogueError
-from tests.helpers import BASE_MANIFEST, extension, make_catalogue
+from tests.helpers import BASE_MANIFEST, extension, make_catalogue, service
 
 # --- the shipped catalogue -------------------------------------------------------------------
 
@@ -263,8 +263,7 @@ def test_a_service_brings_its_settings_once_for_all_who_need_it(tmp_path: Path) 
     catalogue = make_catalogue(
         tmp_path,
         {
-            "services/redis/manifest.toml": extension("redis")
-            + '[[settings]]\nname = "REDIS_URL"\nsecret = true\nhelp = "h"\n',
+            "services/redis/manifest.toml": service("redis"),
             "extensions/cache/manifest.toml": extension("cache", services=["redis"]),
             "extensions/limits/manifest.toml": extension("limits", services=["redis"]),
             "extensions/plain/manifest.toml": extension("plain"),
@@ -282,7 +281,7 @@ def test_system_packages_reach_templates_sorted_and_once(tmp_path: Path) -> None
         tmp_path,
         {
             "base/files/packages.txt.jinja": "[{{ system_packages | join(' ') }}]\n",
-            "services/pg/manifest.toml": extension("pg", system_packages=["libpq5"]),
+            "services/pg/manifest.toml": service("pg", system_packages=["libpq5"]),
             "extensions/db/manifest.toml": extension(
                 "db", services=["pg"], system_packages=["zlib1g", "libpq5"]
             ),
@@ -380,6 +379,10 @@ _WHERE = {
 }
 
 
+#: Keys of a shape above that a service's [container] table has too.
+_ALSO_IN = {"command": ("in [container]",), "healthcheck": ("in [container]",)}
+
+
 def _misplaced_keys() -> list:
     """Every key of each shape written in a table of each other shape, one at a time."""
     cases = []
@@ -387,7 +390,8 @@ def _misplaced_keys() -> list:
         for table in (other for other, _ in _KEYS if other != home):
             for key, value in keys.items():
                 manifest = f"{key} = {value}\n" if table == "" else f"{table}{key} = {value}\n"
-                expected = f"{_WHERE[table]}: unknown key {key!r} (it belongs {place})"
+                places = " or ".join([place, *_ALSO_IN.get(key, ())])
+                expected = f"{_WHERE[table]}: unknown key {key!r} (it belongs {places})"
                 shape = {"": "top", _SETTING: "setting", _PROCESS: "process"}[table]
                 cases.append(pytest.param(manifest, expected, id=f"{key}-in-{shape}"))
     return cases
@@ -460,7 +464,7 @@ def test_the_base_and_services_refuse_the_keys_of_chosen_components(
 ) -> None:
     line = f"{key} = {_CHOSEN_ONLY[key]}\n"
     files = {"extensions/b/manifest.toml": extension("b", services=["redis"])}
-    files["services/redis/manifest.toml"] = extension("redis")
+    files["services/redis/manifest.toml"] = service("redis")
     if kind == "base":
         files["base/manifest.toml"] = line + BASE_MANIFEST
     else:
@@ -479,7 +483,7 @@ def test_extensions_and_targets_take_the_keys_of_chosen_components(
     files = {
         f"{folder}/a/manifest.toml": extension("a") + f"{key} = {_CHOSEN_ONLY[key]}\n",
         f"{folder}/b/manifest.toml": extension("b", conflicts=["a"] if key == "conflicts" else []),
-        "services/redis/manifest.toml": extension("redis"),
+        "services/redis/manifest.toml": service("redis"),
     }
     component = make_catalogue(tmp_path, files).get(kind, "a")  # type: ignore[arg-type]
     assert getattr(component, key) not in ((), False)
@@ -494,3 +498,107 @@ def test_of_kind_gives_each_kind_its_own_components() -> None:
     assert catalogue.get("base", "base") is catalogue.base
     with pytest.raises(KeyError):
         catalogue.get("base", catalogue.targets[0].name)
+
+
+# --- a backing service's [container] ---------------------------------------------------------
+
+_CONTAINER = {
+    "image": '"redis:7"',
+    "port": "6379",
+    "url_setting": '"REDIS_URL"',
+    "url": '"redis://redis:6379/0"',
+    "healthcheck": '["redis-cli", "ping"]',
+}
+
+
+def _service_with(container: dict[str, str]) -> dict[str, str]:
+    table = "".join(f"{key} = {value}\n" for key, value in container.items())
+    manifest = (
+        extension("redis")
+        + '[[settings]]\nname = "REDIS_URL"\nsecret = true\nhelp = "h"\n'
+        + f"[container]\n{table}"
+    )
+    return {
+        "services/redis/manifest.toml": manifest,
+        "extensions/b/manifest.toml": extension("b", services=["redis"]),
+    }
+
+
+def test_a_service_container_table_is_read(tmp_path: Path) -> None:
+    container = {**_CONTAINER, "environment": '["A=1", "B=${B:-2}"]', "volumes": '["d:/data"]'}
+    redis = make_catalogue(tmp_path, _service_with(container)).get("service", "redis")
+    assert redis.container is not None
+    assert (redis.container.image, redis.container.port) == ("redis:7", 6379)
+    assert redis.container.environment == ("A=1", "B=${B:-2}")
+    assert redis.container.volumes == ("d:/data",)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(
+            {"image": None}, "service 'redis' [container]: 'image' is missing", id="image"
+        ),
+        pytest.param(
+            {"port": '"6379"'},
+            "service 'redis' [container]: 'port' must be a whole number",
+            id="port-text",
+        ),
+        pytest.param(
+            {"port": "70000"},
+            "service 'redis': container.port 70000 is not a TCP port (1-65535)",
+            id="port-range",
+        ),
+        pytest.param(
+            {"url_setting": '"CACHE_URL"'},
+            "service 'redis': container.url_setting 'CACHE_URL' is not one of its settings",
+            id="url-setting-unknown",
+        ),
+        pytest.param({"url": None}, "service 'redis' [container]: 'url' is missing", id="url"),
+        pytest.param(
+            {"healthcheck": "[]"},
+            "service 'redis': container.healthcheck is empty: compose needs it to wait for the"
+            " service",
+            id="healthcheck-empty",
+        ),
+        pytest.param(
+            {"environment": '["A"]'},
+            "service 'redis': container.environment 'A' is not NAME=value",
+            id="environment-line",
+        ),
+        pytest.param(
+            {"volumes": '"d:/data"'},
+            "service 'redis' [container]: 'volumes' must be a list of strings",
+            id="volumes-text",
+        ),
+        pytest.param(
+            {"imag": '"redis:7"'},
+            "service 'redis' [container]: unknown key 'imag' (did you mean 'image'?)",
+            id="misspelt",
+        ),
+    ],
+)
+def test_a_wrong_container_key_is_refused(
+    tmp_path: Path, change: dict[str, str | None], expected: str
+) -> None:
+    container = {**_CONTAINER, **change}
+    files = _service_with({key: value for key, value in container.items() if value is not None})
+    assert expected in _problem_list(tmp_path, files)
+
+
+def test_a_service_without_a_container_is_refused(tmp_path: Path) -> None:
+    files = {
+        "services/redis/manifest.toml": extension("redis"),
+        "extensions/b/manifest.toml": extension("b", services=["redis"]),
+    }
+    expected = "service 'redis': a service needs a [container] table (how compose runs it)"
+    assert _problem_list(tmp_path, files) == (expected,)
+
+
+def test_only_services_take_a_container(tmp_path: Path) -> None:
+    files = {
+        "extensions/a/manifest.toml": extension("a")
+        + "[container]\n"
+        + "".join(f"{key} = {value}\n" for key, value in _CONTAINER.items())
+    }
+    assert _problem_list(tmp_path, files) == ("extension 'a': 'container' is only for services",)
