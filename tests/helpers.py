@@ -63,7 +63,7 @@ def service(name: str, **fields: object) -> str:
     url = f"{name.upper()}_URL"
     container = (
         f'{{ image = "{name}:1", port = 1000, url_setting = "{url}", '
-        f'url = "{name}://{name}:1000", healthcheck = ["true"] }}'
+        f'url = "{name}://{name}:1000", host_port = 11000, healthcheck = ["true"] }}'
     )
     return (
         extension(name, **fields)

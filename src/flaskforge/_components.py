@@ -121,6 +121,8 @@ class Container:
         url_setting: the service's setting (one of its ``[[settings]]``) that holds its URL.
         url: that setting's value on the compose network, where the service's host name is
             its name; ``${VAR:-default}`` is filled by compose from the shell or ``.env``.
+        host_port: the port on the host's 127.0.0.1 where compose publishes it, settable as
+            ``<NAME>_HOST_PORT``: not the usual one, so a local server keeps its own.
         command: its argument vector, when not the image's.
         environment: ``NAME=value`` lines for the container, in order.
         volumes: compose volume lines (``name:/path``); named volumes are declared too.
@@ -131,6 +133,7 @@ class Container:
     port: int
     url_setting: str
     url: str
+    host_port: int
     command: tuple[str, ...] = ()
     environment: tuple[str, ...] = ()
     volumes: tuple[str, ...] = ()

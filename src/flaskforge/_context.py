@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 from flaskforge._catalogue import HOOK_POINTS, Catalogue
+from flaskforge._components import Container
 from flaskforge._naming import ProjectName, dns_label
 from flaskforge._selection import Selection
 from flaskforge._steps import quick_start
@@ -73,7 +75,7 @@ def template_context(
         "services": [c.name for c in components if c.kind == "service"],
         # How compose runs each backing service, from its manifest's [container].
         "containers": [
-            {"name": c.name, **asdict(c.container)}
+            _container(c.name, c.container)
             for c in components
             if c.kind == "service" and c.container is not None
         ],
@@ -89,6 +91,22 @@ def template_context(
         "python_requires": PYTHON_REQUIRES,
         "container_python": CONTAINER_PYTHON,
     }
+
+
+def _container(name: str, container: Container) -> dict[str, Any]:
+    """A service's ``[container]``, with how the host reaches it once compose publishes it."""
+    host = f"127.0.0.1:{container.host_port}"
+    return {
+        "name": name,
+        **asdict(container),
+        "host_port_variable": f"{name.upper().replace('-', '_')}_HOST_PORT",
+        # The compose URL as typed on the host: its defaults filled in, the published port.
+        "host_url": _DEFAULTED.sub(r"\1", container.url).replace(f"{name}:{container.port}", host),
+    }
+
+
+#: ``${VAR:-default}`` in a compose value: the default is what the host sees unless set.
+_DEFAULTED = re.compile(r"\$\{[A-Za-z0-9_]+:-([^}]*)\}")
 
 
 def _merge(requirements: Iterable[str]) -> list[str]:

@@ -129,8 +129,9 @@ def _container_problems(component: Component) -> Iterator[str]:
         if component.kind == "service":
             yield "a service needs a [container] table (how compose runs it)"
         return
-    if not 0 < container.port < 65536:
-        yield f"container.port {container.port} is not a TCP port (1-65535)"
+    for key, port in (("port", container.port), ("host_port", container.host_port)):
+        if not 0 < port < 65536:
+            yield f"container.{key} {port} is not a TCP port (1-65535)"
     if container.url_setting not in {setting.name for setting in component.settings}:
         yield f"container.url_setting {container.url_setting!r} is not one of its settings"
     if not container.healthcheck:

@@ -226,4 +226,28 @@ def test_backing_services_run_as_their_manifests_say(project: Path) -> None:
         assert compose["services"]["web"]["environment"][container.url_setting] == container.url
         assert dev["services"]["dev"]["environment"][container.url_setting] == container.url
         assert container.port in egress_ports
+        # Published on the host away from the usual port, where a developer's own server may
+        # listen, and settable; the other containers reach it on the compose network.
+        variable = f"{service.name.upper()}_HOST_PORT"
+        published = f"127.0.0.1:${{{variable}:-{container.host_port}}}:{container.port}"
+        assert run["ports"] == [published]
+        assert container.host_port != container.port
     assert len(egress) == 1 + len(services)  # DNS, then one rule per backing service
+
+
+def test_the_docs_say_how_the_host_reaches_each_backing_service(project: Path) -> None:
+    docs = (project / "docs/deployment/docker.md").read_text(encoding="utf-8")
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    for service in load_catalogue().services:
+        container = service.container
+        assert container is not None
+        if service.name not in compose["services"]:
+            assert f"{service.name.upper()}_HOST_PORT" not in docs
+            continue
+        assert f"`{service.name.upper()}_HOST_PORT` (default {container.host_port})" in docs
+        # The URL as typed on the host, in the table and in the command that runs against it.
+        scheme = container.url.split("://")[0]
+        assert f" {container.url_setting}={scheme}://" in f" {docs}".replace("\n", " ")
+        assert f"@127.0.0.1:{container.host_port}/" in docs or (
+            f"{scheme}://127.0.0.1:{container.host_port}/" in docs
+        )

@@ -507,6 +507,7 @@ _CONTAINER = {
     "port": "6379",
     "url_setting": '"REDIS_URL"',
     "url": '"redis://redis:6379/0"',
+    "host_port": "16379",
     "healthcheck": '["redis-cli", "ping"]',
 }
 
@@ -555,6 +556,21 @@ def test_a_service_container_table_is_read(tmp_path: Path) -> None:
             id="url-setting-unknown",
         ),
         pytest.param({"url": None}, "service 'redis' [container]: 'url' is missing", id="url"),
+        pytest.param(
+            {"host_port": None},
+            "service 'redis' [container]: 'host_port' is missing",
+            id="host-port",
+        ),
+        pytest.param(
+            {"host_port": "0"},
+            "service 'redis': container.host_port 0 is not a TCP port (1-65535)",
+            id="host-port-range",
+        ),
+        pytest.param(
+            {"host_port": "true"},
+            "service 'redis' [container]: 'host_port' must be a whole number",
+            id="host-port-flag",
+        ),
         pytest.param(
             {"healthcheck": "[]"},
             "service 'redis': container.healthcheck is empty: compose needs it to wait for the"
