@@ -24,6 +24,13 @@ from tests import e2e
 
 DEEP = b'{"name": ' + b"[" * 1000 + b"]" * 1000 + b"}"
 SURROGATE = rb'{"name": "\ud800", "username": "alice", "password": "\ud800"}'
+#: Run by the installed service's Python with its environment: an access token for item writes.
+ACCESS_TOKEN = """
+from flask_jwt_extended import create_access_token
+from demo import create_app
+with create_app().app_context():
+    print(create_access_token(identity="e2e"))
+"""
 
 
 def _post(path: str, body: bytes, *headers: str) -> bytes:
@@ -32,9 +39,9 @@ def _post(path: str, body: bytes, *headers: str) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-def _chunked(path: str, chunks: bytes) -> bytes:
+def _chunked(path: str, chunks: bytes, *headers: str) -> bytes:
     head = [f"POST {path} HTTP/1.1", "Host: test", "Content-Type: application/json"]
-    head += ["Transfer-Encoding: chunked", "Connection: close"]
+    head += ["Transfer-Encoding: chunked", "Connection: close", *headers]
     return ("\r\n".join(head) + "\r\n\r\n").encode() + chunks
 
 
@@ -57,8 +64,12 @@ def _exchange(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
 )
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[int, list[str]]]:
-    """gunicorn serving a generated service in production; yields (port, its extensions)."""
+) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+    """gunicorn serving a generated service in production.
+
+    Yields its port, and the routes that read a JSON body to send to, each with the header it
+    needs: item creation (with jwt, with an access token) and, with jwt, login.
+    """
     which, _, database = request.param.partition(" on ")
     extensions, targets = e2e.bare_or_everything(which)
     urls = {}
@@ -81,6 +92,10 @@ def served(
     if "database" in extensions:
         installed.run("python", "-c", e2e.EMPTY_DATABASE, env=env)
         installed.run("flask", "--app", "demo.wsgi", "db", "upgrade", env=env)
+    routes = [("/api/v1/items", "")]
+    if "jwt" in extensions:
+        token = installed.run("python", "-c", ACCESS_TOKEN, env=env).split()[-1]
+        routes = [("/api/v1/items", f"Authorization: Bearer {token}"), ("/api/v1/auth/login", "")]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -108,27 +123,23 @@ def served(
             assert server.poll() is None, log.read_text()[-4000:]
             assert time.monotonic() < deadline, "gunicorn did not become ready in 60 s"
             time.sleep(0.3)
-        yield port, extensions
+        yield port, routes
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert '"status": 500' not in log.read_text()
 
 
-def _bodies_and_paths(extensions: list[str]) -> list[str]:
-    # Item writes need a token with jwt: the 401 would come first, so login carries the test
-    # there (it needs no token); item writes are covered by the project's own tests.
-    return ["/api/v1/auth/login"] if "jwt" in extensions else ["/api/v1/items"]
-
-
 @pytest.mark.parametrize(
     ("case", "body"),
     [("nested 1,000 deep", DEEP), ("lone surrogate", SURROGATE)],
 )
-def test_hostile_json_is_a_json_400(served: tuple[int, list[str]], case: str, body: bytes) -> None:
-    port, extensions = served
-    for path in _bodies_and_paths(extensions):
-        status, headers, answer = _exchange(port, _post(path, body))
+def test_hostile_json_is_a_json_400(
+    served: tuple[int, list[tuple[str, str]]], case: str, body: bytes
+) -> None:
+    port, routes = served
+    for path, header in routes:
+        status, headers, answer = _exchange(port, _post(path, body, *filter(None, [header])))
 
         assert status == "HTTP/1.1 400 BAD REQUEST", (case, path, answer[:300])
         assert headers["content-type"] == "application/json"
@@ -141,11 +152,11 @@ def test_hostile_json_is_a_json_400(served: tuple[int, list[str]], case: str, bo
     ids=["bad size", "no terminator", "cut short"],
 )
 def test_a_malformed_chunked_body_is_a_json_400(
-    served: tuple[int, list[str]], chunks: bytes
+    served: tuple[int, list[tuple[str, str]]], chunks: bytes
 ) -> None:
-    port, extensions = served
-    for path in _bodies_and_paths(extensions):
-        request = _chunked(path, chunks)
+    port, routes = served
+    for path, header in routes:
+        request = _chunked(path, chunks, *filter(None, [header]))
         if chunks.endswith(b"{}"):
             # Cut short: the client stops writing, as a dropped connection does.
             with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
@@ -187,7 +198,7 @@ def test_a_malformed_chunked_body_is_a_json_400(
     ],
 )
 def test_gunicorn_answers_these_itself_in_html(
-    served: tuple[int, list[str]], request_bytes: bytes, status_line: str
+    served: tuple[int, list[tuple[str, str]]], request_bytes: bytes, status_line: str
 ) -> None:
     # As the generated README's production section says: the proxy in front should refuse them.
     status, headers, _ = _exchange(served[0], request_bytes)
