@@ -130,8 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     out_dir: Path = args.out_dir or (RESULTS / "quick" if args.quick else RESULTS)
     if args.markdown:
-        before = out_dir / "before"
-        print(markdown(out_dir, before if before.is_dir() else None))
+        # Beside <out-dir>/before, or beside a sibling: results/after beside results/before.
+        found = [d for d in (out_dir / "before", out_dir.parent / "before") if d.is_dir()]
+        before = found[0] if found and found[0] != out_dir else None
+        print(markdown(out_dir, before))
         return 0
     wanted = set(args.only or SECTIONS)
     if args.quick and not args.images and not args.only:
