@@ -129,3 +129,49 @@ def test_notes_speak_only_of_the_selection(
         assert not re.search(r"'(flask|celery) ", note), note
         for name in absent:
             assert not re.search(rf"\b{name}\b", note, re.I), (name, note)
+
+
+def _required_in_production(project: Path) -> tuple[set[str], set[str]]:
+    """The secrets config.py refuses to start without, and those another setting can replace."""
+    config = next(project.glob("src/*/config.py")).read_text(encoding="utf-8")
+    required, replaceable = set(), set()
+    for block in re.findall(r"Setting\((.*?)\n    \)", config, re.S):
+        name = re.search(r'name="([A-Z0-9_]+)"', block)
+        if name and "secret=True" in block:
+            (replaceable if "required_unless=" in block else required).add(name[1])
+    return required, replaceable
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_the_readme_production_start_sets_every_required_setting(
+    created: New, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    _, project = created(label, extensions, targets)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    deployment = readme.split("## Deployment", 1)[1]
+    block = deployment.split("```sh\n", 1)[1].split("```", 1)[0]
+    shown = set(re.findall(r"^\s*([A-Z0-9_]+)=", block, re.M))
+    required, replaceable = _required_in_production(project)
+    assert "SECRET_KEY" in required
+    assert shown == {"APP_ENV", *required}
+    for name in replaceable:
+        assert f"`{name}` is required too unless" in deployment
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_the_readme_path_without_make_creates_the_tables(
+    created: New, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    _, project = created(label, extensions, targets)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    without_make = readme.split("Without `make`:", 1)[1].split("\n\n", 1)[0]
+    record = (project / ".flaskforge.toml").read_text(encoding="utf-8")
+    assert ("db upgrade" in without_make) == ('"migrations"' in record)
+    assert ("flask init-db" in without_make) == (
+        '"database"' in record and '"migrations"' not in record
+    )
+    assert "cp .env.example .env" in without_make
