@@ -175,3 +175,22 @@ def test_the_readme_path_without_make_creates_the_tables(
         '"database"' in record and '"migrations"' not in record
     )
     assert "cp .env.example .env" in without_make
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_the_docker_doc_runs_the_image_with_every_required_setting(
+    created: New, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    _, project = created(label, extensions, targets)
+    doc = project / "docs/deployment/docker.md"
+    record = (project / ".flaskforge.toml").read_text(encoding="utf-8")
+    assert doc.is_file() == ('"docker"' in record)
+    if doc.is_file():
+        text = doc.read_text(encoding="utf-8")
+        run = text.split("docker run ", 1)[1].split("```", 1)[0]
+        required, replaceable = _required_in_production(project)
+        assert set(re.findall(r"-e ([A-Z0-9_]+)=", run)) == required
+        for name in replaceable:
+            assert f"`{name}` is required too unless" in text
