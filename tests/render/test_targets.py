@@ -132,6 +132,15 @@ def test_compose_wires_services_and_processes(project: Path) -> None:
     assert backing["project_name"] == "shop-api"
     if "postgres" in services:
         assert web["environment"]["DATABASE_URL"].endswith("@postgres:5432/app")
+        # Any setting reaching PostgreSQL logs in as compose's database does, whatever
+        # credentials its example had, and keeps no password of its own in the file.
+        compose_url = services["web"]["environment"]["DATABASE_URL"]
+        reaching = [v for v in web["environment"].values() if "@postgres:5432/" in v]
+        assert all(v.split("://")[1] == compose_url.split("://")[1] for v in reaching)
+    if project.parent.name.startswith("synthetic"):
+        # The synthetic extension's own settings point at localhost with other paths.
+        assert web["environment"]["SYNTHETIC_CACHE_URL"] == "redis://redis:6379/3"
+        assert web["environment"]["SYNTHETIC_DATABASE_URL"] == web["environment"]["DATABASE_URL"]
     if "redis" in services:
         urls = [v for k, v in web["environment"].items() if k != "DATABASE_URL"]
         assert any(v.startswith("redis://redis:6379/") for v in urls)
