@@ -21,10 +21,12 @@ __all__ = [
     "Container",
     "CreatedProject",
     "Difference",
+    "Endpoint",
     "FileChange",
     "GrowResult",
     "Hooks",
     "Kind",
+    "LayoutEntry",
     "Outcome",
     "Process",
     "ProjectName",
@@ -63,7 +65,16 @@ __all__ = [
 if TYPE_CHECKING:
     from flaskforge._answers import Answers, load_answers_file, load_project_answers
     from flaskforge._catalogue import Catalogue, Component, load_catalogue
-    from flaskforge._components import Container, Hooks, Kind, Process, Setting, SetupStep
+    from flaskforge._components import (
+        Container,
+        Endpoint,
+        Hooks,
+        Kind,
+        LayoutEntry,
+        Process,
+        Setting,
+        SetupStep,
+    )
     from flaskforge._grow import (
         GrowResult,
         add_extensions,
@@ -102,6 +113,8 @@ _LAZY = {
     "Component": "flaskforge._catalogue",
     "Process": "flaskforge._components",
     "Container": "flaskforge._components",
+    "Endpoint": "flaskforge._components",
+    "LayoutEntry": "flaskforge._components",
     "Hooks": "flaskforge._components",
     "Kind": "flaskforge._components",
     "Setting": "flaskforge._components",

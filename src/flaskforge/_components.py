@@ -39,6 +39,9 @@ FILES_FOLDER = "files"
 #: Folders ``files-with-<other>/``: files rendered only when component ``<other>`` is chosen too.
 FILES_WITH_PREFIX = "files-with-"
 
+#: Where the Python package's files are in a component's file folders.
+PACKAGE_FOLDER = "src/{{ package_name }}"
+
 #: The gunicorn server hooks an extension may offer (their signatures are gunicorn's).
 GUNICORN_HOOKS = ("when_ready", "post_fork", "post_worker_init", "child_exit", "worker_exit")
 
@@ -106,6 +109,39 @@ class SetupStep:
     run: str
     comment: str
     unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayoutEntry:
+    """A file or folder a component adds to the package, for the README's layout (``[[layout]]``).
+
+    Attributes:
+        path: below ``src/<package>/``; a folder ends with ``/``. It must be among the
+            component's files (those of ``files-with-<only_with>/`` when that is given).
+        about: what it holds, in a few words.
+        only_with: another component whose choice brings the file (``files-with-<name>/``);
+            the entry is listed only then.
+    """
+
+    path: str
+    about: str
+    only_with: str = ""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A route a component adds, for the README's API table (``[[endpoints]]``).
+
+    Attributes:
+        method: the HTTP method, upper case.
+        path: as a client types it, with ``<name>`` for a variable part (and an example query,
+            if any, after ``?``); the route must be in the generated app's URL map.
+        answer: what it answers, in a few words.
+    """
+
+    method: str
+    path: str
+    answer: str
 
 
 @dataclass(frozen=True)
@@ -185,6 +221,8 @@ class Component:
         settings: the environment variables it reads.
         processes: the processes it runs beside the web server.
         setup: commands run once before the first start, in the quick start (``[[setup]]``).
+        layout: the files and folders it adds to the package, for the README (``[[layout]]``).
+        endpoints: the routes it adds, for the README's API table (``[[endpoints]]``).
         next_steps: notes printed after generating or adding it, once the service runs: exact
             for any selection, never "with the X extension".
         container: how a backing service runs in compose (``[container]``).
@@ -210,6 +248,8 @@ class Component:
     settings: tuple[Setting, ...] = ()
     processes: tuple[Process, ...] = ()
     setup: tuple[SetupStep, ...] = ()
+    layout: tuple[LayoutEntry, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
     next_steps: tuple[str, ...] = ()
     container: Container | None = field(default=None, metadata=SERVICES_ONLY)
     hooks: Hooks = field(default=Hooks(), metadata=EXTENSIONS_ONLY)

@@ -31,6 +31,7 @@ def template_context(
     data (dependencies, settings, services) instead of testing for particular extensions.
     """
     components = selection.components(catalogue)
+    chosen = {c.name for c in components}
     settings = [
         {
             "name": s.name,
@@ -80,6 +81,18 @@ def template_context(
             if c.kind == "service" and c.container is not None
         ],
         "settings": settings,
+        # The README's layout of the package, sorted like a listing, and its API table, each
+        # component's routes together, base first.
+        "layout": sorted(
+            (
+                {"path": e.path, "about": e.about}
+                for c in components
+                for e in c.layout
+                if not e.only_with or e.only_with in chosen
+            ),
+            key=lambda entry: entry["path"],
+        ),
+        "endpoints": [asdict(e) for c in components for e in c.endpoints],
         "dependencies": _merge(d for c in components for d in c.dependencies),
         "dev_dependencies": _merge(d for c in components for d in c.dev_dependencies),
         # Shared libraries the runtime image must carry (e.g. libpq5 for psycopg).

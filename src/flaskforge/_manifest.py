@@ -2,13 +2,13 @@
 
 A manifest has these shapes of table: the top level (a ``Component``), each ``[[settings]]``
 table (a ``Setting``), each ``[[processes]]`` table (a ``Process``), each ``[[setup]]`` table
-(a ``SetupStep``), ``[hooks]`` (``Hooks``) and a service's ``[container]`` (a ``Container``).
-The keys of a shape are
-the fields of its class, typed by its annotations, so the classes in ``_components.py`` are the
-one list of what a manifest may say. A key of another shape (``command`` at the top level,
-``requires`` in a setting), a key of an extension in the base or a service, a value of the wrong
-type or a missing key is a problem, recorded with where it is and what to do about it; the
-caller reports every problem at once.
+(a ``SetupStep``), each ``[[layout]]`` and ``[[endpoints]]`` table (a ``LayoutEntry``, an
+``Endpoint``), ``[hooks]`` (``Hooks``) and a service's ``[container]`` (a ``Container``).
+The keys of a shape are the fields of its class, typed by its annotations, so the classes in
+``_components.py`` are the one list of what a manifest may say. A key of another shape
+(``command`` at the top level, ``requires`` in a setting), a key of an extension in the base or
+a service, a value of the wrong type or a missing key is a problem, recorded with where it is
+and what to do about it; the caller reports every problem at once.
 """
 
 from __future__ import annotations
@@ -28,12 +28,15 @@ from flaskforge._components import (
     FILES_WITH_PREFIX,
     GUNICORN_HOOKS,
     HOOK_POINTS,
+    PACKAGE_FOLDER,
     PROCESS_KINDS,
     SETTING_TYPES,
     Component,
     Container,
+    Endpoint,
     Hooks,
     Kind,
+    LayoutEntry,
     Process,
     Setting,
     SetupStep,
@@ -45,6 +48,7 @@ _PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,_-]+\])?==[0-9][0-9A
 # Debian's rule for package names; the name lands in a Dockerfile's shell line, so nothing else.
 _SYSTEM_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 #: Where each shape's tables are, for messages that point a misplaced key to its place.
 _PLACES: dict[type, str] = {
@@ -52,6 +56,8 @@ _PLACES: dict[type, str] = {
     Setting: "in [[settings]]",
     Process: "in [[processes]]",
     SetupStep: "in [[setup]]",
+    LayoutEntry: "in [[layout]]",
+    Endpoint: "in [[endpoints]]",
     Hooks: "in [hooks]",
     Container: "in [container]",
 }
@@ -102,11 +108,42 @@ def _component_problems(component: Component, folder: Path) -> Iterator[str]:
         yield from _setting_problems(setting, names - {setting.name}, component.name)
     yield from _hook_problems(component)
     yield from _container_problems(component)
+    yield from _readme_problems(component)
     for process in component.processes:
         if process.kind not in PROCESS_KINDS:
             yield f"process {process.name!r} has unknown kind {process.kind!r}"
         if not process.command:
             yield f"process {process.name!r} has no command"
+
+
+def _readme_problems(component: Component) -> Iterator[str]:
+    """Layout entries that are not among the component's files, endpoints that are not routes."""
+    folders = dict(component.files_with)
+    for entry in component.layout:
+        folder = folders.get(entry.only_with) if entry.only_with else component.files
+        if folder is None:
+            yield f"layout path {entry.path!r}: it has no files-with-{entry.only_with}/ folder"
+        elif not _holds(folder / PACKAGE_FOLDER, entry.path):
+            yield (
+                f"layout path {entry.path!r} is not one of the files below"
+                f" {folder.name}/{PACKAGE_FOLDER}/ (a folder ends with '/')"
+            )
+    for endpoint in component.endpoints:
+        if endpoint.method not in _METHODS:
+            yield f"endpoint {endpoint.path!r}: method {endpoint.method!r} is not one of {_METHODS}"
+        if not endpoint.path.startswith("/"):
+            yield f"endpoint path {endpoint.path!r} does not start with '/'"
+
+
+def _holds(package: Path, path: str) -> bool:
+    """Whether ``package`` has the file (perhaps a template) or, ending with '/', the folder."""
+    parts = path.rstrip("/").split("/")
+    if path.startswith("/") or "" in parts or ".." in parts:
+        return False
+    place = package.joinpath(*parts)
+    if path.endswith("/"):
+        return place.is_dir()
+    return place.is_file() or place.with_name(place.name + ".jinja").is_file()
 
 
 def _hook_problems(component: Component) -> Iterator[str]:
@@ -253,7 +290,13 @@ def _required(key: Field[Any]) -> bool:
 
 
 def _noun(shape: type) -> str:
-    nouns = {Setting: "setting", Process: "process", SetupStep: "setup step"}
+    nouns = {
+        Setting: "setting",
+        Process: "process",
+        SetupStep: "setup step",
+        LayoutEntry: "layout entry",
+        Endpoint: "endpoint",
+    }
     return nouns.get(shape, shape.__name__.lower())
 
 

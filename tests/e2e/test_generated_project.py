@@ -64,6 +64,29 @@ def test_own_tests_pass_without_services(installed: e2e.InstalledProject) -> Non
         assert seconds < 3, summary
 
 
+#: Run by the installed project's Python: every (method, route) of the app's URL map, as JSON.
+_URL_MAP = """
+import json
+from demo import create_app
+app = create_app({"APP_ENV": "testing"})
+ignored = {"HEAD", "OPTIONS"}
+print(json.dumps([[m, r.rule] for r in app.url_map.iter_rules() for m in r.methods - ignored]))
+"""
+
+
+def test_the_readme_api_table_is_the_app_url_map(installed: e2e.InstalledProject) -> None:
+    # The table is rendered from the manifests' [[endpoints]]: this holds them to the code.
+    routes = json.loads(installed.run("python", "-c", _URL_MAP))
+    readme = (installed.project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## API\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| ([A-Z]+) \| `([^`?]+)[^`]*` \|", section, re.M)
+
+    def shape(path: str) -> str:  # /items/<int:item_id> and /items/<id> are one route
+        return re.sub(r"<[^>]*>", "<>", path)
+
+    assert sorted((m, shape(p)) for m, p in rows) == sorted((m, shape(p)) for m, p in routes)
+
+
 def test_the_longest_allowed_name_still_lints(
     installed: e2e.InstalledProject, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ selection: the make targets they name exist, and no note speaks of what was not 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -194,3 +195,51 @@ def test_the_docker_doc_runs_the_image_with_every_required_setting(
         assert set(re.findall(r"-e ([A-Z0-9_]+)=", run)) == required | replaceable
         for name in replaceable:
             assert f"`{name}` may be left out when" in text
+
+
+def readme_layout(project: Path) -> list[str]:
+    """The paths of the README's layout block below ``src/<package>/``."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout\n\n```\n", 1)[1].split("```", 1)[0]
+    return [line.split()[0] for line in block.splitlines() if line.startswith("  ")]
+
+
+def readme_api_rows(project: Path) -> list[tuple[str, str]]:
+    """(method, path) of each row of the README's API table, in order."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## API\n", 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    return re.findall(r"^\| ([A-Z]+) \| `([^`]+)` \|", section, re.M)
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_the_readme_layout_is_the_package_as_generated(
+    created: New, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    _, project = created(label, extensions, targets)
+    package = next((project / "src").iterdir())
+    listed = readme_layout(project)
+
+    for path in listed:
+        assert (package / path).is_dir() if path.endswith("/") else (package / path).is_file(), path
+    for file in (f for f in package.rglob("*") if f.is_file()):
+        path = file.relative_to(package).as_posix()
+        covered = [e for e in listed if e == path or (e.endswith("/") and path.startswith(e))]
+        assert covered, f"{path} is missing from the README's layout"
+
+
+@pytest.mark.parametrize(
+    ("label", "extensions", "targets"), SELECTIONS, ids=[s[0] for s in SELECTIONS]
+)
+def test_the_readme_api_table_lists_the_routes_of_the_selection(
+    created: New, label: str, extensions: list[str], targets: list[str]
+) -> None:
+    _, project = created(label, extensions, targets)
+    record = tomllib.loads((project / ".flaskforge.toml").read_text(encoding="utf-8"))
+    catalogue = load_catalogue()
+    chosen = [catalogue.get("extension", name) for name in record["extensions"]]
+    expected = [(e.method, e.path) for c in (catalogue.base, *chosen) for e in c.endpoints]
+
+    # tests/e2e/test_generated_project.py checks the table against the app's URL map.
+    assert readme_api_rows(project) == expected

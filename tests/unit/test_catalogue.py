@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from flaskforge._catalogue import load_catalogue
+from flaskforge._components import PACKAGE_FOLDER
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord
 from flaskforge._selection import Selection, resolve_selection
@@ -28,7 +29,64 @@ def test_shipped_catalogue_is_consistent() -> None:
     assert names == sorted(names)
 
 
+def test_every_package_file_is_in_the_readme_layout_of_its_component() -> None:
+    # The generated README's layout lists what each component adds below src/<package>/: a
+    # file there that no entry of its own component covers (itself or a folder holding it)
+    # would be missing from the README.
+    catalogue = load_catalogue()
+    components = (catalogue.base, *catalogue.services, *catalogue.extensions, *catalogue.targets)
+    missing = []
+    for component in components:
+        folders = [("", component.files), *component.files_with]
+        for with_name, folder in folders:
+            package = folder / PACKAGE_FOLDER
+            entries = [e.path for e in component.layout if e.only_with in ("", with_name)]
+            for file in sorted(package.rglob("*")) if package.is_dir() else ():
+                path = file.relative_to(package).as_posix().removesuffix(".jinja")
+                if (
+                    file.is_file()
+                    and "__pycache__" not in path
+                    and not any(
+                        entry == path or (entry.endswith("/") and path.startswith(entry))
+                        for entry in entries
+                    )
+                ):
+                    missing.append(f"{component.name}: {path}")
+    assert not missing, "add [[layout]] entries for:\n" + "\n".join(missing)
+
+
+def test_layout_entries_and_endpoints_are_read(tmp_path: Path) -> None:
+    manifest = (
+        extension("a")
+        + _LAYOUT.format(path="tasks/")
+        + _LAYOUT.format(path="m.py")
+        + _LAYOUT.format(path="v.py")
+        + 'only_with = "b"\n'
+        + '[[endpoints]]\nmethod = "POST"\npath = "/api/v1/tasks"\nanswer = "202"\n'
+    )
+    catalogue = make_catalogue(
+        tmp_path,
+        {
+            "extensions/a/manifest.toml": manifest,
+            "extensions/a/files/src/{{ package_name }}/tasks/__init__.py": "",
+            "extensions/a/files/src/{{ package_name }}/m.py.jinja": "",
+            "extensions/a/files-with-b/src/{{ package_name }}/v.py": "",
+            "extensions/b/manifest.toml": extension("b"),
+        },
+    )
+
+    a = catalogue.get("extension", "a")
+    assert [(e.path, e.only_with) for e in a.layout] == [
+        ("tasks/", ""),
+        ("m.py", ""),
+        ("v.py", "b"),
+    ]
+    assert [(e.method, e.path, e.answer) for e in a.endpoints] == [("POST", "/api/v1/tasks", "202")]
+
+
 # --- the checks, on inline catalogues ---------------------------------------------------------
+
+_LAYOUT = '[[layout]]\npath = "{path}"\nabout = "what it is"\n'
 
 
 def _problems(tmp_path: Path, files: dict[str, str]) -> str:
@@ -243,6 +301,38 @@ def test_a_valid_inline_catalogue_loads(tmp_path: Path) -> None:
             {"extensions/a/manifest.toml": extension("a", entry_points=["tasks/worker"])},
             "entry point 'tasks/worker' is not a dotted module name",
             id="entry-point",
+        ),
+        pytest.param(
+            {"extensions/a/manifest.toml": extension("a") + _LAYOUT.format(path="ghost.py")},
+            "layout path 'ghost.py' is not one of the files below files/src/{{ package_name }}/",
+            id="layout-file-missing",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a") + _LAYOUT.format(path="a"),
+                "extensions/a/files/src/{{ package_name }}/a/m.py": "",
+            },
+            "layout path 'a' is not one of the files below files/src/{{ package_name }}/"
+            " (a folder ends with '/')",
+            id="layout-folder-without-slash",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + _LAYOUT.format(path="m.py")
+                + 'only_with = "b"\n',
+                "extensions/a/files/src/{{ package_name }}/m.py": "",
+            },
+            "layout path 'm.py': it has no files-with-b/ folder",
+            id="layout-only-with-no-folder",
+        ),
+        pytest.param(
+            {
+                "extensions/a/manifest.toml": extension("a")
+                + '[[endpoints]]\nmethod = "FETCH"\npath = "x"\nanswer = "200"\n'
+            },
+            "endpoint 'x': method 'FETCH' is not one of",
+            id="endpoint",
         ),
     ],
 )
