@@ -102,8 +102,9 @@ class SetupStep:
         run: the shell command, as typed in the project folder (a make target where one
             exists).
         comment: what it does, in a few words.
-        unless: extensions or targets whose own steps replace this one when they are chosen too
-            (``flask init-db`` gives way to the migrations' one-shot job).
+        unless: extensions or targets that, chosen too, make this step unneeded: their own
+            steps do it (``flask init-db`` gives way to the migrations' one-shot job), or it
+            is done another way (jwt's demo account goes into the database's table instead).
     """
 
     run: str

@@ -11,7 +11,7 @@ from flaskforge._catalogue import HOOK_POINTS, Catalogue
 from flaskforge._components import Container
 from flaskforge._naming import ProjectName, dns_label
 from flaskforge._selection import Selection
-from flaskforge._steps import quick_start
+from flaskforge._steps import comment_column, quick_start
 
 #: Oldest Python the generated service supports, and the one its container image runs.
 PYTHON_REQUIRES = ">=3.11"
@@ -101,6 +101,8 @@ def template_context(
         "quick_start": [
             {"command": step.command, "comment": step.comment} for step in quick_start(components)
         ],
+        # Where its comments line up, as `flaskforge new` prints them.
+        "quick_start_width": comment_column(step.command for step in quick_start(components)),
         "python_requires": PYTHON_REQUIRES,
         "container_python": CONTAINER_PYTHON,
     }

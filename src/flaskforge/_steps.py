@@ -27,6 +27,16 @@ class Step:
 RUN = Step("make run", "http://127.0.0.1:5000, reloads on change")
 
 
+#: Comments line up after the commands up to this long; a longer one's comment just follows it.
+#: ``flaskforge new`` prints the steps the same way.
+ALIGN_WITHIN = 40
+
+
+def comment_column(commands: Iterable[str]) -> int:
+    """Where the comments of a list of commands start: after the longest short command."""
+    return max((len(command) for command in commands if len(command) <= ALIGN_WITHIN), default=0)
+
+
 def quick_start(components: Sequence[Component]) -> tuple[Step, ...]:
     """The commands from a fresh project to a running development server, in order.
 

@@ -741,7 +741,9 @@ def _report_created(result: CreatedProject) -> None:
     # The generated README's quick start, from the same data (see _steps.py).
     cd = f"cd {shlex.quote(str(plan.destination))}"
     steps = [(cd, ""), *((s.command, s.comment) for s in plan.quick_start)]
-    width = max(len(command) for command, _ in steps)
+    # As the README lines them up: after the commands of up to 40 characters, and a longer
+    # one's comment just after it (jwt's demo account without a database is one).
+    width = max((len(command) for command, _ in steps if len(command) <= 40), default=0)
     click.echo("Next steps (the README's quick start):")
     for command, comment in steps:
         click.echo(f"  {command.ljust(width)}  # {comment}" if comment else f"  {command}")
