@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 + ", ".join(f"tests/{name}/" for name in LAYERS)
             )
         item.add_marker(layer)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # With pytest-xdist (``-n 2``), each worker gets services of its own: the end-to-end tests
+    # empty the database they are given and flush their Redis database, and Celery workers
+    # started by one worker's tests would take the other's tasks from a shared queue.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        _give_worker_its_own_services(worker)
+
+
+#: Redis database numbers for xdist workers start this far above the one given.
+WORKER_REDIS_OFFSET = 10
+
+
+def _give_worker_its_own_services(worker: str) -> None:
+    """Point this xdist worker (``gw0``, ``gw1``, ...) at ``<database>_<worker>`` and at the
+    Redis database ``WORKER_REDIS_OFFSET + N`` above the given one (``scripts/test-all`` creates
+    the PostgreSQL databases)."""
+    number = int(worker.removeprefix("gw"))
+    database = os.environ.get(e2e.REAL_SERVICES["DATABASE_URL"][0])
+    if database:
+        base, _, name = database.rpartition("/")
+        os.environ[e2e.REAL_SERVICES["DATABASE_URL"][0]] = f"{base}/{name}_{worker}"
+    redis = os.environ.get(e2e.REAL_SERVICES["REDIS_URL"][0])
+    if redis:
+        found = re.fullmatch(r"(.*/)(\d+)", redis)
+        if not found:
+            raise pytest.UsageError(f"{redis}: end the Redis URL with its database number")
+        os.environ[e2e.REAL_SERVICES["REDIS_URL"][0]] = (
+            f"{found[1]}{int(found[2]) + WORKER_REDIS_OFFSET + number}"
+        )
 
 
 @pytest.fixture
