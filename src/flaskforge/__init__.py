@@ -41,6 +41,7 @@ __all__ = [
     "Step",
     "__version__",
     "add_extensions",
+    "add_resource",
     "check_destination",
     "check_project",
     "create_project",
@@ -51,13 +52,16 @@ __all__ = [
     "load_catalogue",
     "load_project_answers",
     "plan_add_extensions",
+    "plan_add_resource",
     "plan_project",
     "plan_remove_extensions",
+    "plan_remove_resource",
     "plan_update",
     "project_status",
     "read_record",
     "recommended_choices",
     "remove_extensions",
+    "remove_resource",
     "resolve_selection",
     "update_project",
 ]
@@ -96,6 +100,12 @@ if TYPE_CHECKING:
     )
     from flaskforge._record import RECORD_FILE, ProjectRecord, RecordedResource, read_record
     from flaskforge._render import RenderedFile
+    from flaskforge._resource_change import (
+        add_resource,
+        plan_add_resource,
+        plan_remove_resource,
+        remove_resource,
+    )
     from flaskforge._selection import (
         Selection,
         implied_choices,
@@ -142,6 +152,10 @@ _LAZY = {
     "plan_add_extensions": "flaskforge._grow",
     "plan_remove_extensions": "flaskforge._grow",
     "remove_extensions": "flaskforge._grow",
+    "add_resource": "flaskforge._resource_change",
+    "plan_add_resource": "flaskforge._resource_change",
+    "plan_remove_resource": "flaskforge._resource_change",
+    "remove_resource": "flaskforge._resource_change",
     "ChangePlan": "flaskforge._lifecycle",
     "ChangeResult": "flaskforge._lifecycle",
     "FileChange": "flaskforge._merge",

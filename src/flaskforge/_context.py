@@ -103,6 +103,8 @@ def template_context(
         ],
         # Where its comments line up, as `flaskforge new` prints them.
         "quick_start_width": comment_column(step.command for step in quick_start(components)),
+        # The resources of the record (see _resource_files.resource_contexts); none for `new`.
+        "resources": [],
         "python_requires": PYTHON_REQUIRES,
         "container_python": CONTAINER_PYTHON,
     }

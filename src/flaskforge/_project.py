@@ -28,6 +28,7 @@ from flaskforge._naming import (
 )
 from flaskforge._record import RECORD_FILE, ProjectRecord, dump_record
 from flaskforge._render import RenderedFile, render_components
+from flaskforge._resource_files import render_resources, resource_contexts
 from flaskforge._selection import Selection, resolve_selection
 from flaskforge._steps import Step, notes, quick_start
 from flaskforge._versions import installed
@@ -134,7 +135,12 @@ def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, Ren
     # Deployment settings the record keeps, so that later lifecycle commands render them too.
     context["image_registry"] = record.image_registry or DEFAULT_IMAGE_REGISTRY
     context["kubernetes_namespace"] = record.kubernetes_namespace or name.deploy
+    # The resources add-resource made: registered in api/v1/__init__.py, each rendered from
+    # templates/resource/.
+    context["resources"] = resource_contexts(record.resources)
     files = render_components(components, context)
+    if record.resources:
+        render_resources(catalogue.root, context, files, record.resources)
     lock, reach = catalogue.root / CATALOGUE_LOCK, catalogue.root / CATALOGUE_REACH
     if lock.is_file():
         locks = project_locks(read_lock(lock), read_reach(reach), components, name.project)

@@ -30,11 +30,15 @@ class RecordedResource:
     """A resource ``flaskforge add-resource`` made: its name (a plural) and its fields.
 
     ``fields`` holds each field in its canonical spelling (``name:str:120?``, see
-    ``_resources``), in the order they were added.
+    ``_resources``), in the order they were added. ``revises`` holds, when the project had
+    migrations at the time, the Alembic revisions that were the heads then: the resource's
+    revision comes after them (a merge revision when there were several), however the project
+    changes later. Without it, the revision follows the resource before it, or the first one.
     """
 
     name: str
     fields: tuple[str, ...]
+    revises: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ def dump_record(record: ProjectRecord) -> str:
         + "".join(
             f"\n[[resources]]\nname = {toml_string(resource.name)}\n"
             f"fields = {strings(resource.fields)}\n"
+            + (f"revises = {strings(resource.revises)}\n" if resource.revises else "")
             for resource in record.resources
         )
     )
@@ -155,10 +160,12 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
             raise ValueError("a resource's 'name' is missing or not a string")
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             raise ValueError(f"resource {name!r}: 'fields' is missing or not a list of strings")
-        if set(table) - {"name", "fields"}:
-            raise ValueError(
-                f"resource {name!r}: unknown keys {sorted(set(table) - {'name', 'fields'})}"
-            )
+        revises = table.get("revises", [])
+        if not isinstance(revises, list) or not all(isinstance(r, str) for r in revises):
+            raise ValueError(f"resource {name!r}: 'revises' is not a list of strings")
+        if set(table) - {"name", "fields", "revises"}:
+            unknown = sorted(set(table) - {"name", "fields", "revises"})
+            raise ValueError(f"resource {name!r}: unknown keys {unknown}")
         known = [r.name for r in resources]
         try:
             parse_resource_name(name, existing=known)
@@ -166,7 +173,7 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
             parsed = parse_fields(fields, resource=name, resources=known)
         except InvalidResource as error:
             raise ValueError(f"resource {name!r}: {error}") from None
-        resources.append(RecordedResource(name, tuple(f.spec for f in parsed)))
+        resources.append(RecordedResource(name, tuple(f.spec for f in parsed), tuple(revises)))
     return tuple(resources)
 
 

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -68,14 +69,27 @@ def render_components(
     chosen = {component.name for component in components}
     files: dict[str, RenderedFile] = {}
     owner: dict[str, str] = {}
-    sources = [
-        (component, folder, source)
-        for component in components
-        for folder in component.folders(chosen)
-        for source in sorted(p for p in folder.rglob("*") if p.is_file())
-        if "__pycache__" not in source.parts
-    ]
-    for component, folder, source in sources:
+    for component in components:
+        for folder in component.folders(chosen):
+            label = f"{component.kind} {component.name!r}"
+            render_folder(folder, context, files, owner, label)
+    return dict(sorted(files.items()))
+
+
+def render_folder(
+    folder: Path,
+    context: Mapping[str, Any],
+    files: dict[str, RenderedFile],
+    owner: dict[str, str],
+    label: str,
+) -> None:
+    """Render every file under ``folder`` into ``files``; ``owner`` says who wrote each path.
+
+    Raises:
+        RenderError: as ``render_components``.
+    """
+    sources = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for source in sources:
         relative = source.relative_to(folder).as_posix()
         target = render_string(relative.removesuffix(TEMPLATE_SUFFIX), context, relative)
         if "" in target.split("/"):
@@ -89,8 +103,7 @@ def render_components(
             content = raw
         executable = bool(source.stat().st_mode & stat.S_IXUSR)
         files[target] = RenderedFile(content, executable)
-        owner[target] = f"{component.kind} {component.name!r}"
-    return dict(sorted(files.items()))
+        owner[target] = label
 
 
 def render_string(source: str, context: Mapping[str, Any], name: str) -> str:

@@ -467,6 +467,99 @@ def remove_extension(
     _report_changes(result, f"{verb} {', '.join(result.removed)}{also}.")
 
 
+@cli.command("add-resource")
+@click.argument("name")
+@click.option(
+    "-f",
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="NAME:TYPE",
+    help="A field, as NAME:TYPE[:ARG][?] (repeat for each): str (str:120 for a maximum length),"
+    " text, int, decimal, bool, date, datetime, uuid, enum:a,b,c, ref:<resource>; a trailing"
+    " ? makes it optional.",
+)
+@_project_option
+@_writing_options
+@_find_links_option
+def add_resource_command(
+    name: str,
+    fields: tuple[str, ...],
+    project: Path,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> None:
+    """Add a REST resource, in the shape of the items API, to an existing project.
+
+    NAME is a plural (orders): the package api/v1/NAME/, the URL /api/v1/NAME, the table and
+    tests/test_NAME.py. It gets routes (list by pages, get, create, replace, change, delete),
+    validation, a service and a store, and what the project's extensions bring: a table and an
+    Alembic revision, the OpenAPI description, auth on writes, cached lists. It is registered
+    in api/v1/__init__.py and kept in the project record. Running it again with the same fields
+    changes nothing. Exit statuses as with add-extension.
+
+    \b
+    Examples:
+      flaskforge add-resource customers --field name:str:120 --field email:str?
+      flaskforge add-resource orders -f total:decimal -f placed_at:datetime \\
+          -f status:enum:new,paid,sent -f customer_id:ref:customers
+      flaskforge add-resource tags -f label:str:40 --dry-run
+    """
+    from flaskforge import add_resource
+
+    result = add_resource(
+        name,
+        fields,
+        project=project,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        find_links=find_links,
+    )
+    _report_recovery(result.recovered)
+    if not result.added:
+        click.echo(f"Nothing to do: the project has {name} with these fields already.")
+        return
+    verb = "Would add" if not result.written else "Added"
+    _report_changes(result, f"{verb} the resource {name}, at /api/v1/{name}.")
+
+
+@cli.command("remove-resource")
+@click.argument("name")
+@_project_option
+@_writing_options
+@_find_links_option
+def remove_resource_command(
+    name: str,
+    project: Path,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> None:
+    """Remove a resource that 'flaskforge add-resource' added.
+
+    Its files, its registration and its record go; what you changed elsewhere stays, and files
+    of the resource you edited are left in place and listed. If another resource refers to it,
+    nothing is removed and the exit status is 2.
+
+    \b
+    Examples:
+      flaskforge remove-resource tags
+      flaskforge remove-resource orders --dry-run
+    """
+    from flaskforge import remove_resource
+
+    result = remove_resource(
+        name, project=project, dry_run=dry_run, allow_dirty=allow_dirty, find_links=find_links
+    )
+    _report_recovery(result.recovered)
+    if not result.removed:
+        click.echo(f"Nothing to do: the project has no resource {name}.")
+        return
+    verb = "Would remove" if not result.written else "Removed"
+    _report_changes(result, f"{verb} the resource {name}.")
+
+
 @cli.command()
 @_project_option
 @_writing_options

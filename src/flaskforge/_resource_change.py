@@ -1,0 +1,255 @@
+"""``add_resource`` and ``remove_resource``: a REST resource in or out of a project.
+
+Both change the record's resources and keep everything else; the rest is the lifecycle every
+command shares (``_lifecycle``): the clean render of the new record is merged into the project
+from its baseline, so the owner's edits stay, ``--dry-run`` writes nothing, a dirty tree is
+refused, and an interrupted run is finished or rolled back by the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from flaskforge._catalogue import Catalogue, load_catalogue
+from flaskforge._lifecycle import ChangePlan, ChangeResult, apply_change, plan_change
+from flaskforge._record import ProjectRecord, RecordedResource
+from flaskforge._resource_files import (
+    FIRST_REVISION,
+    plan_revisions,
+    revision_id,
+    revisions_of,
+)
+from flaskforge._resources import parse_fields, parse_resource_name
+from flaskforge._workspace import Workspace, open_project, require_clean
+from flaskforge.errors import InvalidResource
+
+
+@dataclass(frozen=True)
+class _Change:
+    target: ProjectRecord
+    changed: tuple[str, ...]
+
+
+def plan_add_resource(
+    name: str,
+    fields: Iterable[str],
+    *,
+    project: Path | str = ".",
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangePlan:
+    """What ``add_resource`` would do, computed without writing anything.
+
+    Raises:
+        The same errors as ``add_resource``, except ``DirtyWorkingTree``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _adding(workspace, catalogue, name, fields)
+    return _plan(workspace, catalogue, change, "add-resource", find_links)
+
+
+def add_resource(
+    name: str,
+    fields: Iterable[str],
+    *,
+    project: Path | str = ".",
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangeResult:
+    """Add the REST resource ``name`` (a plural, such as ``orders``) to the project.
+
+    It gets, for the project's extensions, what ``items`` has: routes under
+    ``/api/v1/<name>``, validation, a service, a store (a table with the database extension,
+    and an Alembic revision with migrations) and tests; it is registered in
+    ``api/v1/__init__.py`` and kept in the project record.
+
+    Args:
+        name: the resource's name, a plural.
+        fields: ``NAME:TYPE[:ARG][?]`` specifications (see ``_resources``); at least one.
+        project: the project folder.
+        dry_run: plan and report, write nothing.
+        allow_dirty: proceed even if the project's git tree has uncommitted changes.
+        catalogue: the catalogue to use (the shipped one by default).
+        find_links: a folder of flaskforge wheels, for restoring the baseline.
+
+    Returns:
+        What changed; ``added`` is empty when the project has the resource with these fields
+        already (nothing to do).
+
+    Raises:
+        InvalidResource: a bad name or field, or the resource exists with other fields
+            (exit status 2); nothing was written.
+        The errors of ``add_extensions``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _adding(workspace, catalogue, name, fields)
+    return _run(workspace, catalogue, change, "add-resource", dry_run, allow_dirty, find_links)
+
+
+def plan_remove_resource(
+    name: str,
+    *,
+    project: Path | str = ".",
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangePlan:
+    """What ``remove_resource`` would do, computed without writing anything."""
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _removing(workspace, name)
+    return _plan(workspace, catalogue, change, "remove-resource", find_links)
+
+
+def remove_resource(
+    name: str,
+    *,
+    project: Path | str = ".",
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+    catalogue: Catalogue | None = None,
+    find_links: Path | None = None,
+) -> ChangeResult:
+    """Take the resource ``name`` out of the project: its files, its registration, its record.
+
+    Files of the resource the owner edited are left in place and reported, as
+    ``remove_extensions`` does. Its Alembic revision goes with it: the later ones follow what it
+    followed.
+
+    Returns:
+        What changed; ``removed`` is empty when the project has no such resource.
+
+    Raises:
+        InvalidResource: another resource refers to it (exit status 2); nothing was written.
+        The errors of ``add_extensions``.
+    """
+    catalogue = catalogue or load_catalogue()
+    workspace = open_project(project, catalogue)
+    change = _removing(workspace, name)
+    return _run(workspace, catalogue, change, "remove-resource", dry_run, allow_dirty, find_links)
+
+
+def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterable[str]) -> _Change:
+    record = workspace.record
+    specs = tuple(specs)
+    known = {r.name: r for r in record.resources}
+    if name in known:
+        fields = parse_fields(specs, resource=name, resources=known)
+        if tuple(f.spec for f in fields) == known[name].fields:
+            return _Change(record, ())
+        raise InvalidResource(
+            "resource name",
+            name,
+            f"the project has it already, with the fields {' '.join(known[name].fields)};"
+            " flaskforge cannot change a resource's fields yet: edit its files, or run"
+            f" 'flaskforge remove-resource {name}' first",
+        )
+    parse_resource_name(name, existing=known, reserved=_reserved(catalogue))
+    if not specs:
+        raise InvalidResource(
+            "resource name", name, "give its fields, such as '--field name:str:120'"
+        )
+    fields = parse_fields(specs, resource=name, resources=known)
+    revises: tuple[str, ...] = ()
+    if "migrations" in record.extensions:
+        revises = _heads(catalogue, record)
+    added = RecordedResource(name, tuple(f.spec for f in fields), revises)
+    return _Change(replace(record, resources=(*record.resources, added)), (name,))
+
+
+def _removing(workspace: Workspace, name: str) -> _Change:
+    record = workspace.record
+    known = {r.name: r for r in record.resources}
+    if name not in known:
+        return _Change(record, ())
+    names = list(known)
+    referring = [
+        f"{other.name} ({field.name})"
+        for other in record.resources
+        if other.name != name
+        for field in parse_fields(other.fields, resource=other.name, resources=names)
+        if field.type == "ref" and field.target == name
+    ]
+    if referring:
+        raise InvalidResource(
+            "resource name",
+            name,
+            f"{', '.join(referring)} refer to it: remove those fields or resources first",
+        )
+    gone = known[name]
+    position = names.index(name)
+    # What its revision followed: recorded, or (without a record of it) the resource before.
+    if gone.revises:
+        before: tuple[str, ...] = gone.revises
+    elif position > 0:
+        before = (revision_id(record.resources[position - 1]),)
+    else:
+        before = (FIRST_REVISION,)
+    kept = []
+    for other in record.resources:
+        if other.name == name:
+            continue
+        if revision_id(gone) in other.revises:
+            others = [r for r in other.revises if r != revision_id(gone)]
+            other = replace(other, revises=tuple(sorted({*others, *before})))
+        kept.append(other)
+    return _Change(replace(record, resources=tuple(kept)), (name,))
+
+
+def _heads(catalogue: Catalogue, record: ProjectRecord) -> tuple[str, ...]:
+    """The Alembic revisions a resource added to ``record``'s project now comes after."""
+    from flaskforge._project import render_project
+
+    files = render_project(catalogue, replace(record, resources=()))
+    static = revisions_of({path: file.content for path, file in files.items()})
+    return plan_revisions(static, record.resources)[2]
+
+
+def _reserved(catalogue: Catalogue) -> set[str]:
+    """Names the catalogue's components use for packages, modules and tables."""
+    return {c.name for c in catalogue.extensions} | {c.module for c in catalogue.extensions}
+
+
+def _plan(
+    workspace: Workspace,
+    catalogue: Catalogue,
+    change: _Change,
+    command: str,
+    find_links: Path | None,
+) -> ChangePlan:
+    if not change.changed:
+        return ChangePlan(workspace.root, command, workspace.record, workspace.record)
+    adding = command == "add-resource"
+    return plan_change(
+        workspace,
+        catalogue,
+        change.target,
+        command=command,
+        find_links=find_links,
+        added=change.changed if adding else (),
+        removed=() if adding else change.changed,
+    )
+
+
+def _run(
+    workspace: Workspace,
+    catalogue: Catalogue,
+    change: _Change,
+    command: str,
+    dry_run: bool,
+    allow_dirty: bool,
+    find_links: Path | None,
+) -> ChangeResult:
+    if change.changed and not allow_dirty and not dry_run:
+        require_clean(workspace)
+    plan = _plan(workspace, catalogue, change, command, find_links)
+    written = bool(change.changed) and not dry_run
+    if written:
+        apply_change(workspace, plan)
+    values = {name: getattr(plan, name) for name in plan.__dataclass_fields__}
+    return ChangeResult(**values, written=written, recovered=workspace.recovered)

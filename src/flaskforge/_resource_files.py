@@ -1,0 +1,350 @@
+"""What the resource templates (``templates/resource/``) see, and the Alembic revisions' order.
+
+Each recorded resource is rendered once from the same template set, with a ``resource``
+variable built here: its names, its fields with what each type means for the column, the
+migration and the tests, the resources it refers to and those that refer to it. Pure: no disk.
+
+Revisions: a resource's revision creates its table. Its id is derived from the resource's name
+and fields (the same add always writes the same revision), and it comes after the revisions the
+record says were the heads when it was added, so a later extension's revision (jwt's) never
+changes it: when the history has grown two heads, a merge revision joins them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from flaskforge._record import RecordedResource
+from flaskforge._render import RenderedFile, render_folder
+from flaskforge._resources import Field, parse_fields, resource_name
+
+#: The revision every project with migrations starts from (the items table).
+FIRST_REVISION = "0001"
+
+#: Values the generated tests send and expect back, by type: (sent, returned).
+_EXAMPLES: dict[str, tuple[tuple[Any, Any], tuple[Any, Any]]] = {
+    "str": (("a value", "a value"), ("another value", "another value")),
+    "text": (("Some longer text.", "Some longer text."), ("Other text.", "Other text.")),
+    "int": ((42, 42), (-7, -7)),
+    "decimal": (("12.50", "12.50"), (3.5, "3.50")),
+    "bool": ((True, True), (False, False)),
+    "date": (("2026-01-31", "2026-01-31"), ("2026-02-01", "2026-02-01")),
+    "datetime": (
+        ("2026-01-31T12:30:00+00:00", "2026-01-31T12:30:00+00:00"),
+        ("2026-02-01T08:00:00+02:00", "2026-02-01T06:00:00+00:00"),
+    ),
+    "uuid": (
+        ("7c9e6679-7425-40de-944b-e07fc1f90ae7", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+        ("0b5d7a8e-3f1c-4c2a-9a6e-2d4f8b1c9e30", "0b5d7a8e-3f1c-4c2a-9a6e-2d4f8b1c9e30"),
+    ),
+}
+
+#: What a client gets for a value of the wrong kind, by type.
+PROBLEMS = {
+    "str": "Must be a string.",
+    "text": "Must be a string.",
+    "int": "Must be an integer.",
+    "decimal": "Must be a number with at most 10 digits before the point.",
+    "bool": "Must be true or false.",
+    "date": "Must be a date: YYYY-MM-DD.",
+    "datetime": "Must be a date and time with its offset, such as 2026-01-31T12:30:00+00:00.",
+    "uuid": "Must be a UUID.",
+    "ref": "Must be an integer.",
+}
+
+#: A value of the wrong kind, by type.
+_INVALID: dict[str, Any] = {
+    "str": 5,
+    "text": 5,
+    "int": "42",
+    "decimal": "lots",
+    "bool": "yes",
+    "date": "31/01/2026",
+    "datetime": "2026-01-31T12:30:00",
+    "uuid": "not-a-uuid",
+    "enum": "not-a-value",
+    "ref": "1",
+}
+
+
+#: The SQLAlchemy type (or construct) a column of each field type is made with.
+_SQLALCHEMY = {
+    "str": "String",
+    "text": "Text",
+    "int": "Integer",
+    "decimal": "Numeric",
+    "bool": "Boolean",
+    "date": "Date",
+    "datetime": "DateTime",
+    "uuid": "Uuid",
+    "enum": "String",
+    "ref": "ForeignKey",
+}
+
+
+def literal(value: Any) -> str:
+    """``value`` (JSON data) as Python source, in the quotes ``ruff format`` keeps."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    return repr(value)
+
+
+def revision_id(resource: RecordedResource) -> str:
+    """The id of the revision that creates ``resource``'s table: 12 hex digits, as Alembic's."""
+    text = f"create {resource.name}: {', '.join(resource.fields)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def merge_id(parents: Sequence[str]) -> str:
+    """The id of the revision that merges ``parents``."""
+    text = "merge " + ", ".join(sorted(parents))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _field(field: Field, resource_plural: str) -> dict[str, Any]:
+    constant = f"{field.name.upper()}_MAX" if field.type == "str" else ""
+    if field.type == "enum":
+        constant = f"{field.name.upper()}_VALUES"
+    target = resource_name(field.target) if field.type == "ref" else None
+    examples: tuple[tuple[Any, Any], tuple[Any, Any]]
+    if field.type == "enum":
+        examples = ((field.values[0],) * 2, (field.values[-1],) * 2)
+    elif field.type == "ref":
+        examples = ((None, None), (None, None))
+    else:
+        examples = _EXAMPLES[field.type]
+    problem = PROBLEMS.get(field.type, "Must be one of: " + ", ".join(field.values) + ".")
+    return {
+        "name": field.name,
+        "type": field.type,
+        "optional": field.optional,
+        "length": field.length,
+        "choices": list(field.values),
+        "enum_length": max((len(v) for v in field.values), default=0),
+        # The module constant of its limit: NAME_MAX for a str, STATUS_VALUES for an enum.
+        "constant": constant,
+        "target": (
+            {
+                "plural": target.plural,
+                "singular": target.singular,
+                "class_name": target.class_name,
+                "title": target.singular.replace("_", " ").capitalize(),
+                "self": target.plural == resource_plural,
+            }
+            if target
+            else None
+        ),
+        "example": literal(examples[0][0]),
+        "example_shown": literal(examples[0][1]),
+        "other": literal(examples[1][0]),
+        "other_shown": literal(examples[1][1]),
+        "invalid": literal(_INVALID[field.type]),
+        "problem": problem,
+    }
+
+
+def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, Any]]:
+    """The ``resource`` variable of each recorded resource, in the record's order."""
+    names = [r.name for r in resources]
+    parsed = {r.name: parse_fields(r.fields, resource=r.name, resources=names) for r in resources}
+    contexts = []
+    for resource in resources:
+        name = resource_name(resource.name)
+        fields = [_field(f, resource.name) for f in parsed[resource.name]]
+        types = {f["type"] for f in fields}
+        targets = sorted(
+            {f["target"]["plural"] for f in fields if f["target"] and not f["target"]["self"]}
+        )
+        referred_by: list[dict[str, Any]] = [
+            {"plural": other.name, "field": f.name, "self": other.name == resource.name}
+            for other in resources
+            for f in parsed[other.name]
+            if f.type == "ref" and f.target == resource.name
+        ]
+        contexts.append(
+            {
+                "plural": name.plural,
+                "singular": name.singular,
+                "class_name": name.class_name,
+                # In sentences: "Order line 3 does not exist."
+                "title": name.singular.replace("_", " ").capitalize(),
+                "words": name.plural.replace("_", " "),
+                "fields": fields,
+                "types": sorted(types),
+                "required": [f["name"] for f in fields if not f["optional"]],
+                "targets": [{"plural": t, **_names(t)} for t in targets],
+                "referred_by": referred_by,
+                # Other resources' stores the service imports: those its references name, and
+                # those whose references name it (a delete checks them).
+                "stores": sorted(
+                    set(targets) | {str(r["plural"]) for r in referred_by if not r["self"]}
+                ),
+                # Resources a test must create first: those its required references need.
+                "prerequisites": _prerequisites(resource.name, parsed, resources),
+                "revision": revision_id(resource),
+                # What models.py imports from sqlalchemy.
+                "sqlalchemy_names": sorted({"Integer"} | {_SQLALCHEMY[t] for t in types}),
+            }
+        )
+    return contexts
+
+
+def _names(plural: str) -> dict[str, str]:
+    name = resource_name(plural)
+    return {
+        "singular": name.singular,
+        "class_name": name.class_name,
+        "title": name.singular.replace("_", " ").capitalize(),
+    }
+
+
+def _prerequisites(
+    plural: str, parsed: Mapping[str, tuple[Field, ...]], resources: Sequence[RecordedResource]
+) -> list[dict[str, Any]]:
+    """The resources ``plural``'s tests create first, each after those it needs itself."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        for field in parsed[name]:
+            if field.type != "ref" or field.target == name or field.target in order:
+                continue
+            # The resource's own tests refer to every other resource it names; the rows made
+            # for them need only what their required references name.
+            if name == plural or not field.optional:
+                visit(field.target)
+        if name not in order and name != plural:
+            order.append(name)
+
+    visit(plural)
+    result = []
+    for name in order:
+        fields = [_field(f, name) for f in parsed[name]]
+        result.append({"plural": name, **_names(name), "fields": fields})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Revisions
+
+
+_REVISION = re.compile(r'^revision = "([^"]+)"$', re.MULTILINE)
+_DOWN = re.compile(r"^down_revision = (.+)$", re.MULTILINE)
+
+
+def revisions_of(files: Mapping[str, bytes]) -> dict[str, tuple[str, ...]]:
+    """Revision id -> the revisions it follows, read from the revision files in ``files``."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path, content in files.items():
+        if "/migrations/versions/" not in path or not path.endswith(".py"):
+            continue
+        text = content.decode("utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision is None or down is None:
+            continue
+        value = ast.literal_eval(down.group(1))
+        parents = () if value is None else (value,) if isinstance(value, str) else tuple(value)
+        graph[revision.group(1)] = parents
+    return graph
+
+
+def heads(graph: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The revisions no other one follows, sorted."""
+    followed = {parent for parents in graph.values() for parent in parents}
+    return tuple(sorted(set(graph) - followed))
+
+
+def plan_revisions(
+    static: Mapping[str, tuple[str, ...]], resources: Sequence[RecordedResource]
+) -> tuple[dict[str, str | tuple[str, ...]], list[tuple[str, tuple[str, ...]]], tuple[str, ...]]:
+    """Where each resource's revision goes, and the merge revisions the history needs.
+
+    Args:
+        static: the revisions the components bring (id -> parents).
+        resources: the recorded resources, in order.
+
+    Returns:
+        Resource name -> what its revision follows (one id, or a tuple for a merge it is), and
+        the merge revisions to write as (id, parents), in order, and the heads before the
+        last merge (what a resource added now records in ``revises``).
+    """
+    graph = dict(static)
+    merges: list[tuple[str, tuple[str, ...]]] = []
+
+    def merged(parents: tuple[str, ...]) -> str:
+        if len(parents) == 1:
+            return parents[0]
+        revision = merge_id(parents)
+        if revision not in graph:
+            graph[revision] = parents
+            merges.append((revision, parents))
+        return revision
+
+    follows: dict[str, str | tuple[str, ...]] = {}
+    previous = FIRST_REVISION if FIRST_REVISION in graph else None
+    for resource in resources:
+        parents = tuple(sorted(p for p in resource.revises if p in graph))
+        if not parents:
+            parents = (previous,) if previous else ()
+        parent = merged(parents) if parents else None
+        revision = revision_id(resource)
+        graph[revision] = (parent,) if parent else ()
+        follows[resource.name] = parent or ()
+        previous = revision
+    ends = heads(graph)
+    if len(ends) > 1:
+        merged(ends)
+    return follows, merges, ends
+
+
+def render_resources(
+    root: Path,
+    context: Mapping[str, Any],
+    files: dict[str, RenderedFile],
+    resources: Sequence[RecordedResource],
+) -> None:
+    """Render ``templates/resource/`` once per resource into ``files`` (the project's so far).
+
+    ``files-with-<extension>/`` folders are rendered when the project has that extension; with
+    migrations, each resource gets its revision, and the history the merge revisions it needs.
+    """
+    folder = root / "resource"
+    extensions = set(context["extensions"])
+    owner = dict.fromkeys(files, "a component")
+    follows: dict[str, str | tuple[str, ...]] = {}
+    merges: list[tuple[str, tuple[str, ...]]] = []
+    if "migrations" in extensions:
+        static = revisions_of({p: f.content for p, f in files.items()})
+        follows, merges, _ = plan_revisions(static, resources)
+    for resource in context["resources"]:
+        parent = follows.get(resource["plural"], ())
+        local = {
+            **context,
+            "resource": {
+                **resource,
+                "down_revision": _down(parent),
+                "revises": ", ".join([parent] if isinstance(parent, str) else parent),
+            },
+        }
+        label = f"resource {resource['plural']!r}"
+        render_folder(folder / "files", local, files, owner, label)
+        for extra in sorted(folder.glob("files-with-*")):
+            if extra.name.removeprefix("files-with-") in extensions:
+                render_folder(extra, local, files, owner, label)
+    for revision, parents in merges:
+        local = {**context, "merge": {"revision": revision, "parents": list(parents)}}
+        render_folder(folder / "merge", local, files, owner, f"merge {revision}")
+
+
+def _down(parent: str | tuple[str, ...]) -> str:
+    """``down_revision``'s value as Python source."""
+    if isinstance(parent, str):
+        return literal(parent)
+    return "None" if not parent else "(" + ", ".join(literal(p) for p in parent) + ")"

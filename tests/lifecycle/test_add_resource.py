@@ -1,0 +1,187 @@
+"""``add-resource`` and ``remove-resource`` on committed projects: what changes, what never does.
+
+The generated code itself is proven by the end-to-end tests (tests/e2e/test_resources.py); here,
+the lifecycle: the same command twice changes nothing, ``--dry-run`` writes nothing, a dirty tree
+is refused, the owner's edits survive the next resource, ``remove-resource`` of an untouched
+resource gives back the tree from before, and the Alembic history keeps one head whatever the
+order of adds.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flaskforge import (
+    add_extensions,
+    add_resource,
+    create_project,
+    read_record,
+    remove_resource,
+)
+from flaskforge._resource_files import heads
+from flaskforge.cli import cli
+from flaskforge.errors import DirtyWorkingTree, InvalidResource
+from tests.lifecycle_kit import commit_all, files, git
+
+CUSTOMERS = ("name:str:120", "email:str?")
+ORDERS = ("total:decimal", "placed_at:datetime", "customer_id:ref:customers")
+
+
+def _project(out: Path, extensions: list[str]) -> Path:
+    created = create_project("shop", output_dir=out, extensions=extensions, targets=["none"])
+    return created.plan.destination
+
+
+def _revisions(project: Path) -> dict[str, tuple[str, ...]]:
+    """Revision id -> what it follows, read from the project's revision files."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in (project / "src/shop/migrations/versions").glob("*.py"):
+        values = {}
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+        down = values["down_revision"] or ()
+        graph[values["revision"]] = (down,) if isinstance(down, str) else tuple(down)
+    return graph
+
+
+@pytest.mark.parametrize("extensions", [["none"], ["database", "migrations", "openapi", "jwt"]])
+def test_add_then_remove_an_untouched_resource_gives_back_the_tree(
+    tmp_path: Path, extensions: list[str]
+) -> None:
+    project = _project(tmp_path, extensions)
+    before = files(project)
+
+    added = add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "add customers")
+    removed = remove_resource("customers", project=project)
+
+    assert added.added == ("customers",)
+    assert "src/shop/api/v1/customers/routes.py" in {c.path for c in added.changes}
+    assert removed.removed == ("customers",)
+    assert files(project) == before
+
+
+def test_the_same_command_twice_changes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "add customers")
+
+    again = add_resource("customers", CUSTOMERS, project=project)
+
+    assert again.added == ()
+    assert not again.written
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_dry_run_shows_the_diff_and_writes_nothing(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    before = files(project)
+
+    result = CliRunner().invoke(
+        cli, ["add-resource", "tags", "-f", "label:str:40", "--dry-run", "-C", str(project)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "+++ b/src/shop/api/v1/tags/routes.py" in result.output
+    assert "+bp.register_blueprint(tags_bp)" in result.output
+    assert result.output.rstrip().endswith("Dry run: nothing was written.")
+    assert files(project) == before
+
+
+def test_a_dirty_tree_is_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    (project / "README.md").write_text("mine\n")
+
+    with pytest.raises(DirtyWorkingTree):
+        add_resource("tags", ["label:str:40"], project=project)
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["tags"], "give its fields"),
+        (["tag", "-f", "x:int"], "named by its plural; try 'tags'"),
+        (["items", "-f", "x:int"], "already uses that name"),
+        (["tags", "-f", "x:float"], "unknown type 'float'"),
+        (["tags", "-f", "x:ref:nothings"], "not a resource of the project"),
+    ],
+    ids=["no-field", "singular", "reserved", "bad-type", "unknown-ref"],
+)
+def test_bad_input_is_exit_2_and_writes_nothing(tmp_path: Path, args: list[str], line: str) -> None:
+    project = _project(tmp_path, ["none"])
+    before = files(project)
+
+    result = CliRunner().invoke(cli, ["add-resource", *args, "-C", str(project)])
+
+    assert result.exit_code == 2, result.output
+    assert line in result.output
+    assert files(project) == before
+
+
+def test_other_fields_for_an_existing_resource_are_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    add_resource("tags", ["label:str:40"], project=project)
+    commit_all(project, "add tags")
+
+    with pytest.raises(InvalidResource, match="cannot change a resource's fields yet"):
+        add_resource("tags", ["label:str:40", "colour:str?"], project=project)
+
+
+def test_the_owner_s_edits_survive_the_next_resource(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "openapi"])
+    add_resource("customers", CUSTOMERS, project=project)
+    routes = project / "src/shop/api/v1/customers/routes.py"
+    routes.write_text(routes.read_text() + "\n\n# The owner's note.\n")
+    commit_all(project, "add customers, edit its routes")
+
+    result = add_resource("orders", ORDERS, project=project)
+
+    assert result.conflicts == ()
+    assert routes.read_text().endswith("# The owner's note.\n")
+    # The customers service learns that orders refer to it: a delete checks them.
+    assert (
+        "orders_store.any_with_customer_id"
+        in (project / "src/shop/api/v1/customers/service.py").read_text()
+    )
+
+
+def test_a_resource_others_refer_to_is_not_removed(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+    add_resource("orders", ORDERS, project=project)
+    commit_all(project, "orders")
+
+    with pytest.raises(InvalidResource, match=r"orders \(customer_id\) refer to it"):
+        remove_resource("customers", project=project)
+
+
+def test_revisions_chain_after_the_heads_and_jwt_added_later_is_merged(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+    first = _revisions(project)
+    add_extensions(["jwt"], project=project)
+    commit_all(project, "jwt")
+    with_jwt = _revisions(project)
+    add_resource("orders", ORDERS, project=project)
+    commit_all(project, "orders")
+    last = _revisions(project)
+
+    assert read_record(project).resources[0].revises == ("0001",)
+    assert heads(first) == (customers_id := next(r for r in first if r != "0001"),)
+    # jwt's revision follows 0001 as it always does; a merge joins it to the customers one,
+    # and no revision a database may have applied changes.
+    merge = heads(with_jwt)[0]
+    assert len(heads(with_jwt)) == 1
+    assert sorted(with_jwt[merge]) == sorted(["0002_jwt", customers_id])
+    assert {r: p for r, p in with_jwt.items() if r != merge} == {**first, "0002_jwt": ("0001",)}
+    # orders comes after that merge, which stays as it was.
+    assert len(heads(last)) == 1
+    assert last[heads(last)[0]] == (merge,)
+    assert {r: p for r, p in last.items() if r in with_jwt} == with_jwt
