@@ -50,13 +50,18 @@ def render_with_version(
             ``--find-links``; pip's own settings such as ``PIP_INDEX_URL`` apply too).
 
     Raises:
-        VersionUnavailable: that version could not be installed, or failed to render.
+        VersionUnavailable: that version could not be installed, or failed to render, or the
+            record has resources (which ``flaskforge new`` cannot render).
     """
     from flaskforge._render import RenderedFile
 
     version = record.flaskforge_version
     if version == installed():
         raise VersionUnavailable("it is the installed version")
+    if record.resources:
+        # `flaskforge new` is the one interface every version has, and it takes no resources:
+        # the baseline is approximated with this flaskforge's templates instead.
+        raise VersionUnavailable("'flaskforge new' cannot render the project's resources")
     with tempfile.TemporaryDirectory(prefix="flaskforge-version-") as scratch:
         venv = Path(scratch) / "venv"
         _run([sys.executable, "-m", "venv", str(venv)], "create a virtual environment")

@@ -30,6 +30,7 @@ from flaskforge.errors import InvalidResource
 class _Change:
     target: ProjectRecord
     changed: tuple[str, ...]
+    next_steps: tuple[str, ...] = ()
 
 
 def plan_add_resource(
@@ -159,7 +160,12 @@ def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterab
     if "migrations" in record.extensions:
         revises = _heads(catalogue, record)
     added = RecordedResource(name, tuple(f.spec for f in fields), revises)
-    return _Change(replace(record, resources=(*record.resources, added)), (name,))
+    steps = [f"Run its tests: .venv/bin/pytest tests/test_{name}.py"]
+    if "migrations" in record.extensions:
+        steps.insert(0, f"Create its table: 'make migrate' applies revision {revision_id(added)}.")
+    elif "database" in record.extensions:
+        steps.insert(0, "Create its table: '.venv/bin/flask init-db' makes the missing tables.")
+    return _Change(replace(record, resources=(*record.resources, added)), (name,), tuple(steps))
 
 
 def _removing(workspace: Workspace, name: str) -> _Change:
@@ -198,7 +204,14 @@ def _removing(workspace: Workspace, name: str) -> _Change:
             others = [r for r in other.revises if r != revision_id(gone)]
             other = replace(other, revises=tuple(sorted({*others, *before})))
         kept.append(other)
-    return _Change(replace(record, resources=tuple(kept)), (name,))
+    steps: tuple[str, ...] = ()
+    if "migrations" in record.extensions:
+        steps = (
+            f"Its revision {revision_id(gone)} goes too: on a database that applied it, run"
+            f" '.venv/bin/flask db downgrade {before[0] if len(before) == 1 else '-1'}' before"
+            " this change (it drops the table), or keep the revision and add one that drops it.",
+        )
+    return _Change(replace(record, resources=tuple(kept)), (name,), steps)
 
 
 def _heads(catalogue: Catalogue, record: ProjectRecord) -> tuple[str, ...]:
@@ -233,6 +246,7 @@ def _plan(
         find_links=find_links,
         added=change.changed if adding else (),
         removed=() if adding else change.changed,
+        next_steps=change.next_steps,
     )
 
 

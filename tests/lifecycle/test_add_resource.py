@@ -10,6 +10,7 @@ order of adds.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,13 @@ from flaskforge import (
     create_project,
     read_record,
     remove_resource,
+    update_project,
 )
-from flaskforge._resource_files import heads
+from flaskforge._clean import VersionUnavailable, render_with_version
+from flaskforge._resource_files import heads, revision_id
 from flaskforge.cli import cli
 from flaskforge.errors import DirtyWorkingTree, InvalidResource
-from tests.lifecycle_kit import commit_all, files, git
+from tests.lifecycle_kit import as_version, commit_all, files, git
 
 CUSTOMERS = ("name:str:120", "email:str?")
 ORDERS = ("total:decimal", "placed_at:datetime", "customer_id:ref:customers")
@@ -185,3 +188,51 @@ def test_revisions_chain_after_the_heads_and_jwt_added_later_is_merged(tmp_path:
     assert len(heads(last)) == 1
     assert last[heads(last)[0]] == (merge,)
     assert {r: p for r, p in last.items() if r in with_jwt} == with_jwt
+
+
+def test_update_re_renders_the_resources_and_keeps_the_owner_s_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_version(monkeypatch, "0.0.1")
+    project = _project(tmp_path, ["database", "migrations", "openapi"])
+    add_resource("customers", CUSTOMERS, project=project)
+    service = project / "src/shop/api/v1/customers/service.py"
+    service.write_text(service.read_text() + "\n\n# The owner's note.\n")
+    commit_all(project, "customers, with an edit")
+    monkeypatch.undo()
+
+    result = update_project(project=project)
+
+    assert result.written
+    assert result.conflicts == ()
+    assert read_record(project).resources[0].fields == ("name:str:120", "email:str:255?")
+    assert service.read_text().endswith("# The owner's note.\n")
+    assert "customers_bp" in (project / "src/shop/api/v1/__init__.py").read_text()
+
+
+def test_an_older_version_s_render_cannot_carry_resources(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    add_resource("tags", ["label:str:40"], project=project)
+    record = replace(read_record(project), flaskforge_version="0.0.1")
+
+    # Raised before anything is installed: the baseline is approximated instead.
+    with pytest.raises(VersionUnavailable, match="cannot render the project's resources"):
+        render_with_version(record)
+
+
+def test_the_cli_says_how_to_create_and_how_to_drop_the_table(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    runner = CliRunner()
+
+    added = runner.invoke(cli, ["add-resource", "tags", "-f", "label:str:40", "-C", str(project)])
+    revision = revision_id(read_record(project).resources[0])
+    commit_all(project, "tags")
+    again = runner.invoke(cli, ["add-resource", "tags", "-f", "label:str:40", "-C", str(project)])
+    removed = runner.invoke(cli, ["remove-resource", "tags", "-C", str(project)])
+
+    assert added.exit_code == 0, added.output
+    assert "Added the resource tags, at /api/v1/tags." in added.output
+    assert f"'make migrate' applies revision {revision}" in added.output
+    assert again.output == "Nothing to do: the project has tags with these fields already.\n"
+    assert removed.exit_code == 0, removed.output
+    assert "'.venv/bin/flask db downgrade 0001' before this change" in removed.output

@@ -1,0 +1,60 @@
+"""Where each resource's Alembic revision goes: pure planning over the record."""
+
+from __future__ import annotations
+
+from flaskforge._record import RecordedResource
+from flaskforge._resource_files import heads, merge_id, plan_revisions, revision_id
+
+BASE = {"0001": ()}
+WITH_JWT = {"0001": (), "0002_jwt": ("0001",)}
+TAGS = RecordedResource("tags", ("label:str:40",), ("0001",))
+NOTES = RecordedResource("notes", ("body:text",), (revision_id(TAGS),))
+
+
+def test_the_id_depends_on_the_name_and_fields_only() -> None:
+    moved = RecordedResource("tags", ("label:str:40",), ("0002_jwt",))
+
+    assert revision_id(TAGS) == revision_id(moved)
+    assert len(revision_id(TAGS)) == 12
+    assert revision_id(TAGS) != revision_id(RecordedResource("tags", ("label:str:41",)))
+
+
+def test_resources_follow_what_they_recorded() -> None:
+    follows, merges, ends = plan_revisions(BASE, [TAGS, NOTES])
+
+    assert follows == {"tags": "0001", "notes": revision_id(TAGS)}
+    assert merges == []
+    assert ends == (revision_id(NOTES),)
+
+
+def test_an_extension_revision_added_later_is_merged_and_nothing_else_moves() -> None:
+    follows, merges, ends = plan_revisions(WITH_JWT, [TAGS])
+
+    assert follows == {"tags": "0001"}
+    parents = tuple(sorted(["0002_jwt", revision_id(TAGS)]))
+    assert merges == [(merge_id(parents), parents)]
+    assert ends == parents
+
+
+def test_a_resource_added_after_the_merge_follows_it_and_keeps_it() -> None:
+    _, before, ends = plan_revisions(WITH_JWT, [TAGS])
+    later = RecordedResource("notes", ("body:text",), ends)
+
+    follows, merges, _ = plan_revisions(WITH_JWT, [TAGS, later])
+
+    assert merges == before
+    assert follows["notes"] == before[0][0]
+    graph = {**WITH_JWT, **dict(merges), revision_id(TAGS): ("0001",)}
+    graph[revision_id(later)] = (before[0][0],)
+    assert heads(graph) == (revision_id(later),)
+
+
+def test_without_a_record_of_heads_a_resource_follows_the_one_before() -> None:
+    # Resources added before migrations: their revisions come when migrations does.
+    first = RecordedResource("tags", ("label:str:40",))
+    second = RecordedResource("notes", ("body:text",))
+
+    follows, merges, _ = plan_revisions(BASE, [first, second])
+
+    assert follows == {"tags": "0001", "notes": revision_id(first)}
+    assert merges == []
