@@ -236,3 +236,16 @@ def test_the_cli_says_how_to_create_and_how_to_drop_the_table(tmp_path: Path) ->
     assert again.output == "Nothing to do: the project has tags with these fields already.\n"
     assert removed.exit_code == 0, removed.output
     assert "'.venv/bin/flask db downgrade 0001' before this change" in removed.output
+
+
+def test_a_resource_added_before_migrations_gets_its_revision_with_them(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+
+    add_extensions(["migrations"], project=project)
+
+    graph = _revisions(project)
+    customers = revision_id(read_record(project).resources[0])
+    assert read_record(project).resources[0].revises == ()
+    assert graph == {"0001": (), customers: ("0001",)}
