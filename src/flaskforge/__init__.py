@@ -35,6 +35,7 @@ __all__ = [
     "ProjectStatus",
     "RecordedResource",
     "RenderedFile",
+    "ResourceAddition",
     "Selection",
     "Setting",
     "SetupStep",
@@ -98,7 +99,13 @@ if TYPE_CHECKING:
         create_project,
         plan_project,
     )
-    from flaskforge._record import RECORD_FILE, ProjectRecord, RecordedResource, read_record
+    from flaskforge._record import (
+        RECORD_FILE,
+        ProjectRecord,
+        RecordedResource,
+        ResourceAddition,
+        read_record,
+    )
     from flaskforge._render import RenderedFile
     from flaskforge._resource_change import (
         add_resource,
@@ -133,6 +140,7 @@ _LAZY = {
     "ProjectName": "flaskforge._naming",
     "ProjectRecord": "flaskforge._record",
     "RecordedResource": "flaskforge._record",
+    "ResourceAddition": "flaskforge._record",
     "RECORD_FILE": "flaskforge._record",
     "read_record": "flaskforge._record",
     "RenderedFile": "flaskforge._render",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 RECORD_FILE = ".flaskforge.toml"
@@ -26,6 +26,18 @@ _TOML_ESCAPES = {
 
 
 @dataclass(frozen=True)
+class ResourceAddition:
+    """Fields ``flaskforge add-resource`` added to a resource the project had already.
+
+    ``fields`` in their canonical spelling; ``revises`` as for the resource (the heads of the
+    Alembic history when they were added, when the project had migrations).
+    """
+
+    fields: tuple[str, ...]
+    revises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RecordedResource:
     """A resource ``flaskforge add-resource`` made: its name (a plural) and its fields.
 
@@ -34,11 +46,18 @@ class RecordedResource:
     migrations at the time, the Alembic revisions that were the heads then: the resource's
     revision comes after them (a merge revision when there were several), however the project
     changes later. Without it, the revision follows the resource before it, or the first one.
+    ``additions`` are the fields added later, each time with its own revision.
     """
 
     name: str
     fields: tuple[str, ...]
     revises: tuple[str, ...] = ()
+    additions: tuple[ResourceAddition, ...] = ()
+
+    @property
+    def all_fields(self) -> tuple[str, ...]:
+        """Its fields: those it was made with, then those added later."""
+        return self.fields + tuple(f for a in self.additions for f in a.fields)
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,11 @@ def dump_record(record: ProjectRecord) -> str:
             f"\n[[resources]]\nname = {toml_string(resource.name)}\n"
             f"fields = {strings(resource.fields)}\n"
             + (f"revises = {strings(resource.revises)}\n" if resource.revises else "")
+            + "".join(
+                f"\n[[resources.additions]]\nfields = {strings(addition.fields)}\n"
+                + (f"revises = {strings(addition.revises)}\n" if addition.revises else "")
+                for addition in resource.additions
+            )
             for resource in record.resources
         )
     )
@@ -160,21 +184,39 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
             raise ValueError("a resource's 'name' is missing or not a string")
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             raise ValueError(f"resource {name!r}: 'fields' is missing or not a list of strings")
-        revises = table.get("revises", [])
-        if not isinstance(revises, list) or not all(isinstance(r, str) for r in revises):
-            raise ValueError(f"resource {name!r}: 'revises' is not a list of strings")
-        if set(table) - {"name", "fields", "revises"}:
-            unknown = sorted(set(table) - {"name", "fields", "revises"})
+        revises = _strings(table, "revises", name)
+        if set(table) - {"name", "fields", "revises", "additions"}:
+            unknown = sorted(set(table) - {"name", "fields", "revises", "additions"})
             raise ValueError(f"resource {name!r}: unknown keys {unknown}")
+        additions = table.get("additions", [])
+        if not isinstance(additions, list) or not all(isinstance(a, dict) for a in additions):
+            raise ValueError(f"resource {name!r}: 'additions' is not an array of tables")
+        added: list[ResourceAddition] = []
+        for addition in additions:
+            if set(addition) - {"fields", "revises"}:
+                raise ValueError(f"resource {name!r}: an addition has unknown keys")
+            more = _strings(addition, "fields", name)
+            added.append(ResourceAddition(more, _strings(addition, "revises", name)))
         known = [r.name for r in resources]
+        every = [*fields, *(f for a in added for f in a.fields)]
         try:
             parse_resource_name(name, existing=known)
             # A reference points to a resource added before, or to its own.
-            parsed = parse_fields(fields, resource=name, resources=known)
+            parsed = parse_fields(every, resource=name, resources=known)
         except InvalidResource as error:
             raise ValueError(f"resource {name!r}: {error}") from None
-        resources.append(RecordedResource(name, tuple(f.spec for f in parsed), tuple(revises)))
+        created = tuple(f.spec for f in parsed[: len(fields)])
+        later = iter(f.spec for f in parsed[len(fields) :])
+        added = [replace(a, fields=tuple(next(later) for _ in a.fields)) for a in added]
+        resources.append(RecordedResource(name, created, revises, tuple(added)))
     return tuple(resources)
+
+
+def _strings(table: dict[str, object], key: str, name: str) -> tuple[str, ...]:
+    values = table.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValueError(f"resource {name!r}: {key!r} is not a list of strings")
+    return tuple(values)
 
 
 def _setting_checks() -> dict[str, Callable[[str], str]]:

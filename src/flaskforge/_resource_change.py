@@ -14,11 +14,13 @@ from pathlib import Path
 
 from flaskforge._catalogue import Catalogue, load_catalogue
 from flaskforge._lifecycle import ChangePlan, ChangeResult, apply_change, plan_change
-from flaskforge._record import ProjectRecord, RecordedResource
+from flaskforge._record import ProjectRecord, RecordedResource, ResourceAddition
 from flaskforge._resource_files import (
     FIRST_REVISION,
+    addition_id,
     plan_revisions,
     revision_id,
+    revision_ids,
     revisions_of,
 )
 from flaskforge._resources import parse_fields, parse_resource_name
@@ -78,13 +80,18 @@ def add_resource(
         catalogue: the catalogue to use (the shipped one by default).
         find_links: a folder of flaskforge wheels, for restoring the baseline.
 
+    For a resource the project has, the fields it does not have yet are added (optional
+    ones only: its rows have no value for them), each time with a revision of their own; the
+    fields it has must be given as they are (or left out).
+
     Returns:
         What changed; ``added`` is empty when the project has the resource with these fields
         already (nothing to do).
 
     Raises:
-        InvalidResource: a bad name or field, or the resource exists with other fields
-            (exit status 2); nothing was written.
+        InvalidResource: a bad name or field, a field given with another type than it has, or
+            a required field for a resource the project has (exit status 2); nothing was
+            written.
         The errors of ``add_extensions``.
     """
     catalogue = catalogue or load_catalogue()
@@ -140,16 +147,7 @@ def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterab
     specs = tuple(specs)
     known = {r.name: r for r in record.resources}
     if name in known:
-        fields = parse_fields(specs, resource=name, resources=known)
-        if tuple(f.spec for f in fields) == known[name].fields:
-            return _Change(record, ())
-        raise InvalidResource(
-            "resource name",
-            name,
-            f"the project has it already, with the fields {' '.join(known[name].fields)};"
-            " flaskforge cannot change a resource's fields yet: edit its files, or run"
-            f" 'flaskforge remove-resource {name}' first",
-        )
+        return _adding_fields(catalogue, record, known[name], specs)
     parse_resource_name(name, existing=known, reserved=_reserved(catalogue))
     if not specs:
         raise InvalidResource(
@@ -168,6 +166,52 @@ def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterab
     return _Change(replace(record, resources=(*record.resources, added)), (name,), tuple(steps))
 
 
+def _adding_fields(
+    catalogue: Catalogue, record: ProjectRecord, resource: RecordedResource, specs: tuple[str, ...]
+) -> _Change:
+    """Fields given for a resource the project has: the new ones are added, with a revision."""
+    name = resource.name
+    names = [r.name for r in record.resources]
+    recorded = {
+        f.name: f for f in parse_fields(resource.all_fields, resource=name, resources=names)
+    }
+    fields = parse_fields(specs, resource=name, resources=names)
+    for field in fields:
+        if field.name in recorded and field.spec != recorded[field.name].spec:
+            raise InvalidResource(
+                "field",
+                field.spec,
+                f"{name} has it already as {recorded[field.name].spec}; flaskforge cannot"
+                " change a field's type: edit the resource's files (and, with migrations, add a"
+                " revision of your own)",
+            )
+    new = [f for f in fields if f.name not in recorded]
+    if not new:
+        return _Change(record, ())
+    for field in new:
+        if not field.optional:
+            raise InvalidResource(
+                "field",
+                field.spec,
+                f"a field added to {name}, which has rows already, must be optional (they have"
+                f" no value for it): '{field.spec}?'",
+            )
+    revises = _heads(catalogue, record) if "migrations" in record.extensions else ()
+    addition = ResourceAddition(tuple(f.spec for f in new), revises)
+    grown = replace(resource, additions=(*resource.additions, addition))
+    resources = tuple(grown if r.name == name else r for r in record.resources)
+    steps = []
+    if "migrations" in record.extensions:
+        revision = addition_id(resource, addition)
+        steps.append(f"Add the columns: 'make migrate' applies revision {revision}.")
+    elif "database" in record.extensions:
+        steps.append(
+            f"Add the columns to the {name} table yourself: 'flask init-db' only makes missing"
+            " tables (the migrations extension writes a revision for each change)."
+        )
+    return _Change(replace(record, resources=resources), (name,), tuple(steps))
+
+
 def _removing(workspace: Workspace, name: str) -> _Change:
     record = workspace.record
     known = {r.name: r for r in record.resources}
@@ -178,7 +222,7 @@ def _removing(workspace: Workspace, name: str) -> _Change:
         f"{other.name} ({field.name})"
         for other in record.resources
         if other.name != name
-        for field in parse_fields(other.fields, resource=other.name, resources=names)
+        for field in parse_fields(other.all_fields, resource=other.name, resources=names)
         if field.type == "ref" and field.target == name
     ]
     if referring:
@@ -193,16 +237,22 @@ def _removing(workspace: Workspace, name: str) -> _Change:
     if gone.revises:
         before: tuple[str, ...] = gone.revises
     elif position > 0:
-        before = (revision_id(record.resources[position - 1]),)
+        before = (revision_ids(record.resources[position - 1])[-1],)
     else:
         before = (FIRST_REVISION,)
+    gone_ids = set(revision_ids(gone))
     kept = []
     for other in record.resources:
         if other.name == name:
             continue
-        if revision_id(gone) in other.revises:
-            others = [r for r in other.revises if r != revision_id(gone)]
-            other = replace(other, revises=tuple(sorted({*others, *before})))
+        # Revisions that followed one of its revisions follow what it followed instead.
+        other = replace(
+            other,
+            revises=_instead(other.revises, gone_ids, before),
+            additions=tuple(
+                replace(a, revises=_instead(a.revises, gone_ids, before)) for a in other.additions
+            ),
+        )
         kept.append(other)
     steps: tuple[str, ...] = ()
     if "migrations" in record.extensions:
@@ -212,6 +262,12 @@ def _removing(workspace: Workspace, name: str) -> _Change:
             " this change (it drops the table), or keep the revision and add one that drops it.",
         )
     return _Change(replace(record, resources=tuple(kept)), (name,), steps)
+
+
+def _instead(revises: tuple[str, ...], gone: set[str], before: tuple[str, ...]) -> tuple[str, ...]:
+    if not set(revises) & gone:
+        return revises
+    return tuple(sorted({*(r for r in revises if r not in gone), *before}))
 
 
 def _heads(catalogue: Catalogue, record: ProjectRecord) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from flaskforge._record import RecordedResource
+from flaskforge._record import RecordedResource, ResourceAddition
 from flaskforge._render import RenderedFile, render_folder
 from flaskforge._resources import Field, parse_fields, resource_name
 
@@ -88,6 +88,24 @@ _SQLALCHEMY = {
 }
 
 
+def _sa_column(field: Field) -> str:
+    """The column's type as a revision writes it."""
+    if field.type == "str":
+        return f"sa.String(length={field.length})"
+    if field.type == "enum":
+        return f"sa.String(length={max(len(v) for v in field.values)})"
+    return {
+        "text": "sa.Text()",
+        "int": "sa.Integer()",
+        "decimal": "sa.Numeric(precision=12, scale=2)",
+        "bool": "sa.Boolean()",
+        "date": "sa.Date()",
+        "datetime": "sa.DateTime(timezone=True)",
+        "uuid": "sa.Uuid()",
+        "ref": "sa.Integer()",
+    }[field.type]
+
+
 def literal(value: Any) -> str:
     """``value`` (JSON data) as Python source, in the quotes ``ruff format`` keeps."""
     if isinstance(value, bool) or value is None:
@@ -101,6 +119,17 @@ def revision_id(resource: RecordedResource) -> str:
     """The id of the revision that creates ``resource``'s table: 12 hex digits, as Alembic's."""
     text = f"create {resource.name}: {', '.join(resource.fields)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def addition_id(resource: RecordedResource, addition: ResourceAddition) -> str:
+    """The id of the revision that adds ``addition``'s columns to ``resource``'s table."""
+    text = f"add to {resource.name}: {', '.join(addition.fields)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def revision_ids(resource: RecordedResource) -> list[str]:
+    """Every revision of ``resource``: the one creating its table, then its additions'."""
+    return [revision_id(resource), *(addition_id(resource, a) for a in resource.additions)]
 
 
 def merge_id(parents: Sequence[str]) -> str:
@@ -142,6 +171,8 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
             if target
             else None
         ),
+        # Its column in a revision.
+        "sa_column": _sa_column(field),
         "example": literal(examples[0][0]),
         "example_shown": literal(examples[0][1]),
         "other": literal(examples[1][0]),
@@ -154,7 +185,9 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
 def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, Any]]:
     """The ``resource`` variable of each recorded resource, in the record's order."""
     names = [r.name for r in resources]
-    parsed = {r.name: parse_fields(r.fields, resource=r.name, resources=names) for r in resources}
+    parsed = {
+        r.name: parse_fields(r.all_fields, resource=r.name, resources=names) for r in resources
+    }
     contexts = []
     for resource in resources:
         name = resource_name(resource.name)
@@ -178,6 +211,8 @@ def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, A
                 "title": name.singular.replace("_", " ").capitalize(),
                 "words": name.plural.replace("_", " "),
                 "fields": fields,
+                # Those its table was created with (its revision's); the others came later.
+                "created_fields": fields[: len(resource.fields)],
                 "types": sorted(types),
                 "required": [f["name"] for f in fields if not f["optional"]],
                 "targets": [{"plural": t, **_names(t)} for t in targets],
@@ -264,16 +299,20 @@ def heads(graph: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 def plan_revisions(
     static: Mapping[str, tuple[str, ...]], resources: Sequence[RecordedResource]
 ) -> tuple[dict[str, str | tuple[str, ...]], list[tuple[str, tuple[str, ...]]], tuple[str, ...]]:
-    """Where each resource's revision goes, and the merge revisions the history needs.
+    """Where each resource revision goes, and the merge revisions the history needs.
+
+    A revision whose heads were recorded comes after them (after a merge of them when there
+    were several), once they are placed; one without (added before migrations) after the one
+    placed before it, in the record's order.
 
     Args:
         static: the revisions the components bring (id -> parents).
         resources: the recorded resources, in order.
 
     Returns:
-        Resource name -> what its revision follows (one id, or a tuple for a merge it is), and
-        the merge revisions to write as (id, parents), in order, and the heads before the
-        last merge (what a resource added now records in ``revises``).
+        Revision id (see ``revision_ids``) -> what it follows (one id, or ``()`` for none), the
+        merge revisions to write as (id, parents), in order, and the heads before the last
+        merge (what a revision added now records in ``revises``).
     """
     graph = dict(static)
     merges: list[tuple[str, tuple[str, ...]]] = []
@@ -287,16 +326,37 @@ def plan_revisions(
             merges.append((revision, parents))
         return revision
 
+    pending = [
+        (revision, revises)
+        for resource in resources
+        for revision, revises in zip(
+            revision_ids(resource),
+            [resource.revises, *(a.revises for a in resource.additions)],
+            strict=True,
+        )
+    ]
+    ours = {revision for revision, _ in pending}
     follows: dict[str, str | tuple[str, ...]] = {}
     previous = FIRST_REVISION if FIRST_REVISION in graph else None
-    for resource in resources:
-        parents = tuple(sorted(p for p in resource.revises if p in graph))
+    while pending:
+        # The first whose recorded heads are all placed (those that no longer exist, such as a
+        # removed extension's, are left out).
+        ready = next(
+            (
+                entry
+                for entry in pending
+                if all(p in graph for p in entry[1] if p in graph or p in ours)
+            ),
+            pending[0],
+        )
+        pending.remove(ready)
+        revision, revises = ready
+        parents = tuple(sorted(p for p in revises if p in graph))
         if not parents:
             parents = (previous,) if previous else ()
         parent = merged(parents) if parents else None
-        revision = revision_id(resource)
         graph[revision] = (parent,) if parent else ()
-        follows[resource.name] = parent or ()
+        follows[revision] = parent or ()
         previous = revision
     ends = heads(graph)
     if len(ends) > 1:
@@ -323,24 +383,38 @@ def render_resources(
     if "migrations" in extensions:
         static = revisions_of({p: f.content for p, f in files.items()})
         follows, merges, _ = plan_revisions(static, resources)
-    for resource in context["resources"]:
-        parent = follows.get(resource["plural"], ())
-        local = {
-            **context,
-            "resource": {
-                **resource,
-                "down_revision": _down(parent),
-                "revises": ", ".join([parent] if isinstance(parent, str) else parent),
-            },
-        }
+    for resource, recorded in zip(context["resources"], resources, strict=True):
+        parent = follows.get(revision_id(recorded), ())
+        local = {**context, "resource": {**resource, **_revision(parent)}}
         label = f"resource {resource['plural']!r}"
         render_folder(folder / "files", local, files, owner, label)
         for extra in sorted(folder.glob("files-with-*")):
             if extra.name.removeprefix("files-with-") in extensions:
                 render_folder(extra, local, files, owner, label)
+        if "migrations" not in extensions:
+            continue
+        names = [recorded.name]
+        columns = {f["name"]: f for f in resource["fields"]}
+        for addition in recorded.additions:
+            revision = addition_id(recorded, addition)
+            added = [columns[spec.split(":")[0]] for spec in addition.fields]
+            local = {
+                **context,
+                "resource": resource,
+                "addition": {"revision": revision, "fields": added, **_revision(follows[revision])},
+            }
+            render_folder(folder / "addition", local, files, owner, f"addition to {names[0]!r}")
     for revision, parents in merges:
         local = {**context, "merge": {"revision": revision, "parents": list(parents)}}
         render_folder(folder / "merge", local, files, owner, f"merge {revision}")
+
+
+def _revision(parent: str | tuple[str, ...]) -> dict[str, str]:
+    """What a revision file says it follows: ``down_revision``'s source, and for its docstring."""
+    return {
+        "down_revision": _down(parent),
+        "revises": ", ".join([parent] if isinstance(parent, str) else parent),
+    }
 
 
 def _down(parent: str | tuple[str, ...]) -> str:

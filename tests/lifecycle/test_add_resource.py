@@ -10,6 +10,7 @@ order of adds.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,13 +127,63 @@ def test_bad_input_is_exit_2_and_writes_nothing(tmp_path: Path, args: list[str],
     assert files(project) == before
 
 
-def test_other_fields_for_an_existing_resource_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (["label:str:41?"], "tags has it already as label:str:40"),
+        (["colour:str"], "must be optional (they have no value for it): 'colour:str:255?'"),
+    ],
+    ids=["other-type", "required"],
+)
+def test_a_changed_or_required_field_for_an_existing_resource_is_refused(
+    tmp_path: Path, fields: list[str], message: str
+) -> None:
     project = _project(tmp_path, ["none"])
     add_resource("tags", ["label:str:40"], project=project)
     commit_all(project, "add tags")
 
-    with pytest.raises(InvalidResource, match="cannot change a resource's fields yet"):
-        add_resource("tags", ["label:str:40", "colour:str?"], project=project)
+    with pytest.raises(InvalidResource, match=re.escape(message)):
+        add_resource("tags", fields, project=project)
+
+
+def test_another_field_is_merged_into_the_owner_s_edits_with_a_revision_of_its_own(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, ["database", "migrations", "openapi"])
+    add_resource("customers", CUSTOMERS, project=project)
+    routes = project / "src/shop/api/v1/customers/routes.py"
+    routes.write_text(routes.read_text() + "\n\n# The owner's note.\n")
+    commit_all(project, "customers, with an edit")
+    created = _revisions(project)
+
+    result = add_resource("customers", ["vip:bool?", "name:str:120"], project=project)
+    again = add_resource("customers", ["vip:bool?"], project=project, allow_dirty=True)
+
+    assert result.conflicts == ()
+    assert again.added == ()
+    assert routes.read_text().endswith("# The owner's note.\n")
+    assert (
+        "vip = _boolean(allow_none=True"
+        in (project / "src/shop/api/v1/customers/schemas.py").read_text()
+    )
+    revisions = _revisions(project)
+    (addition,) = set(revisions) - set(created)
+    assert revisions == {**created, addition: heads(created)}
+    (path,) = (project / "src/shop/migrations/versions").glob(f"{addition}_*.py")
+    assert 'batch_op.add_column(sa.Column("vip", sa.Boolean(), nullable=True))' in path.read_text()
+
+
+def test_remove_takes_the_added_fields_and_their_revisions_too(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    before = files(project)
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+    add_resource("customers", ["vip:bool?"], project=project)
+    commit_all(project, "vip")
+
+    remove_resource("customers", project=project)
+
+    assert files(project) == before
 
 
 def test_the_owner_s_edits_survive_the_next_resource(tmp_path: Path) -> None:

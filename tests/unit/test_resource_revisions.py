@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from flaskforge._record import RecordedResource
-from flaskforge._resource_files import heads, merge_id, plan_revisions, revision_id
+from flaskforge._record import RecordedResource, ResourceAddition
+from flaskforge._resource_files import (
+    addition_id,
+    heads,
+    merge_id,
+    plan_revisions,
+    revision_id,
+)
 
 BASE = {"0001": ()}
 WITH_JWT = {"0001": (), "0002_jwt": ("0001",)}
@@ -22,7 +28,7 @@ def test_the_id_depends_on_the_name_and_fields_only() -> None:
 def test_resources_follow_what_they_recorded() -> None:
     follows, merges, ends = plan_revisions(BASE, [TAGS, NOTES])
 
-    assert follows == {"tags": "0001", "notes": revision_id(TAGS)}
+    assert follows == {revision_id(TAGS): "0001", revision_id(NOTES): revision_id(TAGS)}
     assert merges == []
     assert ends == (revision_id(NOTES),)
 
@@ -30,7 +36,7 @@ def test_resources_follow_what_they_recorded() -> None:
 def test_an_extension_revision_added_later_is_merged_and_nothing_else_moves() -> None:
     follows, merges, ends = plan_revisions(WITH_JWT, [TAGS])
 
-    assert follows == {"tags": "0001"}
+    assert follows == {revision_id(TAGS): "0001"}
     parents = tuple(sorted(["0002_jwt", revision_id(TAGS)]))
     assert merges == [(merge_id(parents), parents)]
     assert ends == parents
@@ -43,7 +49,7 @@ def test_a_resource_added_after_the_merge_follows_it_and_keeps_it() -> None:
     follows, merges, _ = plan_revisions(WITH_JWT, [TAGS, later])
 
     assert merges == before
-    assert follows["notes"] == before[0][0]
+    assert follows[revision_id(later)] == before[0][0]
     graph = {**WITH_JWT, **dict(merges), revision_id(TAGS): ("0001",)}
     graph[revision_id(later)] = (before[0][0],)
     assert heads(graph) == (revision_id(later),)
@@ -56,5 +62,18 @@ def test_without_a_record_of_heads_a_resource_follows_the_one_before() -> None:
 
     follows, merges, _ = plan_revisions(BASE, [first, second])
 
-    assert follows == {"tags": "0001", "notes": revision_id(first)}
+    assert follows == {revision_id(first): "0001", revision_id(second): revision_id(first)}
     assert merges == []
+
+
+def test_an_addition_follows_the_heads_it_recorded_even_after_a_later_resource() -> None:
+    # tags, then notes, then a field added to tags: tags comes first in the record, but its
+    # addition's revision comes after notes'.
+    addition = ResourceAddition(("colour:str:20?",), (revision_id(NOTES),))
+    tags = RecordedResource("tags", ("label:str:40",), ("0001",), (addition,))
+
+    follows, merges, ends = plan_revisions(BASE, [tags, NOTES])
+
+    assert follows[addition_id(tags, addition)] == revision_id(NOTES)
+    assert merges == []
+    assert ends == (addition_id(tags, addition),)
