@@ -26,8 +26,9 @@ _MACHINERY = ("importlib", "__import__", "ENABLED", "ServiceApp", "bind_on_first
 
 
 def _selections() -> list[tuple[str, list[str]]]:
-    extensions = [c.name for c in load_catalogue().extensions]
-    return [("everything", everything()[0])] + [(name, [name]) for name in extensions]
+    """Everything, and each extension that renders otherwise without the others (files-with-)."""
+    alone = [c.name for c in load_catalogue().extensions if c.files_with]
+    return [("everything", everything()[0])] + [(name, [name]) for name in alone]
 
 
 @pytest.fixture(scope="module", params=_selections(), ids=lambda s: s[0])
@@ -106,3 +107,24 @@ def test_an_extension_is_bound_after_one_it_requires_whatever_their_names(
     selection = resolve_selection(catalogue, extensions=["alpha", "beta"], targets=["none"])
     context = template_context(catalogue, parse_project_name("svc"), "", selection, "0")
     assert context["init_order"] == ["zulu", "alpha", "beta"]
+
+
+def test_app_extensions_holds_each_extension_s_own_state_only(plan: ProjectPlan) -> None:
+    # Flask's convention: an extension keeps its state under its own key. A key read in one
+    # module and written in another would be a service locator; a typed function of the module
+    # that owns the state (``jwt.accounts()``, ``register_readiness_check``) is the seam instead.
+    written_by_libraries = {"migrate"}  # Flask-Migrate's own key, read by Alembic's env.py
+    for path in sorted(p for p in plan.files if p.startswith("src/") and p.endswith(".py")):
+        subscripts = [
+            node
+            for node in ast.walk(ast.parse(_text(plan, path)))
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "extensions"
+            and isinstance(node.slice, ast.Constant)
+        ]
+        stored = {n.slice.value for n in subscripts if isinstance(n.ctx, ast.Store)}
+        read = {n.slice.value for n in subscripts if isinstance(n.ctx, ast.Load)}
+        owner = path.removesuffix(".py").rsplit("/", 1)[-1]
+        read_elsewhere = read - stored - written_by_libraries - {owner}
+        assert not read_elsewhere, f"{path} reads another module's state: {read_elsewhere}"
