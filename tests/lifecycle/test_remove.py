@@ -181,6 +181,30 @@ def test_an_extension_file_the_owner_edited_is_left_and_reported(tmp_path: Path)
     assert "extensions = []" in (project / ".flaskforge.toml").read_text()
 
 
+def test_a_line_the_owner_changed_where_the_removal_changes_it_is_marked_exit_1(
+    tmp_path: Path,
+) -> None:
+    project = _new(tmp_path, {"cors"})
+    init = project / f"src/{PACKAGE}/extensions/__init__.py"
+    bound = "    cors.init_app(app)\n"
+    assert bound in init.read_text()
+    init.write_text(init.read_text().replace(bound, "    cors.init_app(app)  # Ours: reviewed.\n"))
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nOur notes stay.\n")
+    commit_all(project, "our edits")
+    result = CliRunner().invoke(cli, ["remove-extension", "cors", "-C", str(project)])
+    assert result.exit_code == 1
+    assert f"  conflict  src/{PACKAGE}/extensions/__init__.py\n" in result.stdout
+    assert result.stderr.startswith(f"Error: Conflicts in src/{PACKAGE}/extensions/__init__.py")
+    assert (
+        "<<<<<<< yours\n    cors.init_app(app)  # Ours: reviewed.\n=======\n>>>>>>> flaskforge\n"
+    ) in init.read_text()
+    # The rest was applied: the extension's own files are gone, the other edit is kept.
+    assert not (project / f"src/{PACKAGE}/extensions/cors.py").exists()
+    assert readme.read_text().endswith("\nOur notes stay.\n")
+    assert "extensions = []" in (project / ".flaskforge.toml").read_text()
+
+
 @pytest.mark.parametrize(
     ("args", "exit_code", "line"),
     [
