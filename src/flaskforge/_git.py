@@ -57,7 +57,7 @@ def init_and_commit(directory: Path, message: str) -> None:
     """Make ``directory`` a repository on branch ``main`` with everything in one commit.
 
     Raises:
-        GitFailed: git failed; its last line of output is in the message.
+        GitFailed: git failed; the reason it gives is in the message.
     """
     git = require_git()
     _run([git, "init", "--quiet", "--initial-branch=main"], directory)
@@ -167,7 +167,7 @@ def merge_file(
         )
     # 0: clean; 1..127: that many conflicts; anything else: git could not merge at all.
     if code < 0 or code > 127:
-        raise GitFailed("merge-file", _last_line(err))
+        raise GitFailed("merge-file", _reason(err))
     return out, code == 0
 
 
@@ -354,10 +354,18 @@ def _run(
         timeout=timeout,
     )
     if check and done.returncode != 0:
-        raise GitFailed(" ".join(command[1:3]), _last_line(done.stderr))
+        raise GitFailed(command[1], _reason(done.stderr))
     return done.returncode, done.stdout, done.stderr
 
 
-def _last_line(text: bytes) -> str:
-    lines = [line for line in text.decode(errors="replace").splitlines() if line.strip()]
-    return lines[-1].strip() if lines else "git failed"
+def _reason(stderr: bytes) -> str:
+    """The reason git gives for failing: its first ``fatal:`` or ``error:`` line, else its last.
+
+    git ends some failures with paragraphs of advice (a stale lock file, say), whose last line
+    alone ("remove the file manually to continue") would not say what failed.
+    """
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines()]
+    lines = [line for line in lines if line]
+    first = next((line for line in lines if line.startswith(("fatal: ", "error: "))), None)
+    reason = first or (lines[-1] if lines else "git failed")
+    return reason.rstrip(".")

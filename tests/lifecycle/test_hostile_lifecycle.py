@@ -139,6 +139,24 @@ def test_a_journal_left_by_a_run_killed_while_staging_is_cleared(
     assert not (project / ".flaskforge-journal").exists()
 
 
+@pytest.mark.parametrize("command", ["add", "remove"])
+def test_git_failing_at_the_last_step_is_one_line_and_puts_everything_back(
+    project: Path, command: str
+) -> None:
+    # A lock file a crashed git left on the baseline ref: the files are written by then, and
+    # git refuses to move the ref. A flaskforge error (not a traceback), every file back.
+    before = _state(project)
+    (project / ".git/refs/flaskforge/baseline.lock").touch()
+    result = CliRunner().invoke(cli, [*COMMANDS[command], "-C", str(project)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("Error: git update-ref failed: ")
+    assert "cannot lock ref 'refs/flaskforge/baseline'" in result.stderr
+    assert "Traceback" not in result.output
+    assert _state(project) == before
+    assert git(project, "status", "--porcelain") == ""
+
+
 @pytest.mark.parametrize("where", ["detached HEAD", "subfolder of a repository", "fresh clone"])
 def test_ordinary_situations_just_work(tmp_path: Path, where: str) -> None:
     if where == "subfolder of a repository":

@@ -168,3 +168,44 @@ def test_the_command_line_uses_the_public_api_only() -> None:
     for name in COMMAND_LINE:
         source = (INIT.parent / name).read_text(encoding="utf-8")
         assert _private_imports(source) == [], f"{name} imports private flaskforge modules"
+
+
+#: The modules that start processes, and what they start. Git is run from ``_git.py`` alone,
+#: so its failures become flaskforge errors in one place (issue 15).
+PROCESS_STARTERS = {
+    "_git.py": "git",
+    "_clean.py": "a flaskforge version in a temporary virtual environment (venv, pip)",
+}
+
+
+def _starts_processes(source: str) -> bool:
+    process_modules = {"subprocess", "os", "multiprocessing", "pty"}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import) and any(
+            alias.name in process_modules - {"os"} for alias in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module in process_modules - {"os"}:
+            return True
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+            and (node.attr in ("system", "popen") or node.attr.startswith(("exec", "spawn")))
+        ):
+            return True
+    return False
+
+
+def test_git_is_run_from_one_module() -> None:
+    starters = {
+        path.name
+        for path in sorted(INIT.parent.glob("*.py"))
+        if _starts_processes(path.read_text(encoding="utf-8"))
+    }
+    assert starters == set(PROCESS_STARTERS)
+    clean = (INIT.parent / "_clean.py").read_text(encoding="utf-8")
+    assert '"git"' not in clean
+    assert _starts_processes("import subprocess\n")
+    assert _starts_processes("import os\nos.execvp('git', ['git'])\n")
+    assert not _starts_processes("import os\nos.environ\n")
