@@ -271,6 +271,33 @@ def test_an_older_version_s_render_cannot_carry_resources(tmp_path: Path) -> Non
         render_with_version(record)
 
 
+def test_without_the_ref_an_older_project_with_resources_is_approximated_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fresh clone, say: no baseline ref, and 'flaskforge new' of 0.0.1 cannot render the
+    # resource, so nothing is installed and the baseline is approximated; the owner's edit stays.
+    as_version(monkeypatch, "0.0.1")
+    project = _project(tmp_path, ["none"])
+    add_resource("tags", ["label:str:40"], project=project)
+    service = project / "src/shop/api/v1/tags/service.py"
+    service.write_text(service.read_text() + "\n\n# The owner's note.\n")
+    commit_all(project, "tags, with an edit")
+    git(project, "update-ref", "-d", "refs/flaskforge/baseline")
+    monkeypatch.undo()
+
+    result = update_project(project=project)
+
+    (note,) = result.notes
+    assert note.startswith(
+        "flaskforge 0.0.1, the project's version, is not available ('flaskforge new' cannot "
+        "render the project's resources): the baseline was approximated"
+    )
+    assert result.written
+    assert result.conflicts == ()
+    assert service.read_text().endswith("# The owner's note.\n")
+    assert read_record(project).resources[0].fields == ("label:str:40",)
+
+
 def test_the_cli_says_how_to_create_and_how_to_drop_the_table(tmp_path: Path) -> None:
     project = _project(tmp_path, ["database", "migrations"])
     runner = CliRunner()
