@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from flaskforge import create_project
-from tests.lifecycle_kit import files, git
+from tests.lifecycle_kit import as_version, files, git
 
 SITECUSTOMIZE = """
 import os, pathlib, subprocess, time
@@ -167,6 +167,28 @@ def test_a_lifecycle_command_stopped_while_swapping_puts_every_file_back(
     child, _ = _start(tmp_path, "swap:3", *ADD, "-C", str(project))
     assert files(project) != before  # three files are already swapped in
     code, _, stderr = _stop(child, signum)
+    assert code == 130, stderr
+    assert stderr.endswith("nothing was written.\n")
+    assert files(project) == before
+    assert git(project, "rev-parse", "refs/flaskforge/baseline") == ref
+    assert git(project, "status", "--porcelain", "--ignored") == ""
+
+
+@pytest.mark.parametrize("command", ["remove-extension", "update"])
+def test_remove_and_update_stopped_while_swapping_put_every_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    # The same journal as add-extension's: a removal, and an update from an older version.
+    if command == "update":
+        as_version(monkeypatch, "0.0.1")
+    create_project("sig-svc", output_dir=tmp_path, extensions=["cors", "caching"], targets=["none"])
+    monkeypatch.undo()
+    project = tmp_path / "sig-svc"
+    args = ["remove-extension", "cors", "caching"] if command != "update" else ["update"]
+    before, ref = files(project), git(project, "rev-parse", "refs/flaskforge/baseline")
+    child, _ = _start(tmp_path, "swap:1", *args, "-C", str(project))
+    assert files(project) != before  # one file is already swapped in
+    code, _, stderr = _stop(child, signal.SIGTERM)
     assert code == 130, stderr
     assert stderr.endswith("nothing was written.\n")
     assert files(project) == before

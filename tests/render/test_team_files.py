@@ -259,6 +259,18 @@ def test_workflows_grant_nothing_by_default_and_run_no_expression(project: Path)
                     assert step["with"]["persist-credentials"] is False, (name, job_name)
 
 
+def test_ci_has_an_optional_flaskforge_check_job(project: Path) -> None:
+    # Issue 15: with the repository variable set, CI fails while the project is behind the
+    # team's flaskforge; without it, the job is skipped.
+    job = _workflows(project)["ci.yml"]["jobs"]["flaskforge"]
+    assert job["if"] == "vars.FLASKFORGE_REQUIREMENT != ''"
+    steps = job["steps"]
+    (install,) = [s for s in steps if "pip install" in s.get("run", "")]
+    assert install["run"] == 'python -m pip install "$FLASKFORGE_REQUIREMENT"'
+    assert install["env"] == {"FLASKFORGE_REQUIREMENT": "${{ vars.FLASKFORGE_REQUIREMENT }}"}
+    assert steps[-1]["run"] == "flaskforge check"
+
+
 # Documentation -------------------------------------------------------------------------------
 
 #: The repository files of issue 17 that every project has (the others depend on the selection).

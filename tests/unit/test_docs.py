@@ -134,6 +134,22 @@ def test_getting_started_shows_the_tree_and_a_picture_of_a_service() -> None:
     assert svg.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_keeping_a_service_current_shows_the_model_and_links_the_check_schema() -> None:
+    page = (DOCS / "lifecycle.md").read_text(encoding="utf-8")
+    assert page.startswith("# Keeping a service current\n")
+    assert "](img/lifecycle.svg)" in page
+    svg = ElementTree.parse(DOCS / "img" / "lifecycle.svg").getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    words = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    for box in ("baseline", "your tree", "new render", "refs/flaskforge/baseline"):
+        assert box in words, box
+    # The schema 'check --json' is validated against (tests/lifecycle/test_check.py).
+    assert "](reference/project-status.schema.json)" in page
+    assert (DOCS / "reference" / "project-status.schema.json").is_file()
+    for heading in ("## Conflicts", "## The baseline in a fresh clone and in CI"):
+        assert f"\n{heading}\n" in page, heading
+
+
 def test_the_site_uses_material_pinned_in_the_docs_extra() -> None:
     config = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\n  name: material\n" in config
