@@ -284,15 +284,30 @@ TEAM_FILES = (
 )
 
 
+def _file_rows(table: str) -> dict[str, str]:
+    """``path -> what it is for`` of a Markdown table whose first column is a file in code."""
+    return {
+        cells[0].strip(" `"): cells[1].strip()
+        for line in table.splitlines()
+        if line.startswith("| `") and len(cells := line.strip("|").split(" | ", 1)) == 2
+    }
+
+
 def test_the_readme_says_what_each_repository_file_is_for(project: Path) -> None:
     readme = (project / "README.md").read_text("utf-8")
-    rows = dict(
-        line.split(" | ", 1)
-        for line in readme.split("## Repository files", 1)[1].split("\n## ", 1)[0].splitlines()
-        if line.startswith("| `")
-    )
-    listed = {cell.strip("| `") for cell in rows}
+    rows = _file_rows(readme.split("## Repository files", 1)[1].split("\n## ", 1)[0])
 
-    assert set(TEAM_FILES) <= listed
-    assert all((project / path).exists() for path in listed), listed
-    assert all(len(text.strip(" |")) > 20 for text in rows.values()), rows
+    assert set(TEAM_FILES) <= set(rows)
+    assert all((project / path).exists() for path in rows), rows
+    assert all(len(text) > 20 for text in rows.values()), rows
+
+
+def test_the_docs_say_what_each_of_those_files_is_for(project: Path) -> None:
+    # docs/team.md, "The files, a line each": every file a project's README lists, and more.
+    page = (Path(__file__).resolve().parents[2] / "docs/team.md").read_text("utf-8")
+    documented = _file_rows(page.split("## The files, a line each", 1)[1].split("\n## ", 1)[0])
+    readme = (project / "README.md").read_text("utf-8")
+    listed = _file_rows(readme.split("## Repository files", 1)[1].split("\n## ", 1)[0])
+
+    assert set(listed) <= set(documented)
+    assert all(len(text) > 20 for text in documented.values()), documented
