@@ -136,8 +136,8 @@ def render_project(catalogue: Catalogue, record: ProjectRecord) -> dict[str, Ren
     context["image_registry"] = record.image_registry or DEFAULT_IMAGE_REGISTRY
     context["kubernetes_namespace"] = record.kubernetes_namespace or name.deploy
     # The resources add-resource made: registered in api/v1/__init__.py, each rendered from
-    # templates/resource/.
-    context["resources"] = resource_contexts(record.resources)
+    # templates/resource/; those remove-resource took out keep their revisions.
+    context["resources"] = resource_contexts(record.live_resources)
     files = render_components(components, context)
     if record.resources:
         render_resources(catalogue.root, context, files, record.resources)

@@ -47,17 +47,31 @@ class RecordedResource:
     revision comes after them (a merge revision when there were several), however the project
     changes later. Without it, the revision follows the resource before it, or the first one.
     ``additions`` are the fields added later, each time with its own revision.
+
+    ``dropped`` is set when ``remove-resource`` took it out of a project with migrations: the
+    heads of the history then, which the revision dropping its table comes after. The entry
+    stays, so that its revisions (which a database may have applied) are rendered as they
+    were. ``removed_before`` counts the entries of the same name before it in the record (each
+    of them dropped): it tells the revisions of a resource added again from those of the one
+    it replaces. It is derived from the record's order, never written.
     """
 
     name: str
     fields: tuple[str, ...]
     revises: tuple[str, ...] = ()
     additions: tuple[ResourceAddition, ...] = ()
+    dropped: tuple[str, ...] = ()
+    removed_before: int = 0
 
     @property
     def all_fields(self) -> tuple[str, ...]:
         """Its fields: those it was made with, then those added later."""
         return self.fields + tuple(f for a in self.additions for f in a.fields)
+
+    @property
+    def removed(self) -> bool:
+        """Whether ``remove-resource`` took it out (its revisions stay; see ``dropped``)."""
+        return bool(self.dropped)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,11 @@ class ProjectRecord:
     image_registry: str = ""
     kubernetes_namespace: str = ""
     resources: tuple[RecordedResource, ...] = ()
+
+    @property
+    def live_resources(self) -> tuple[RecordedResource, ...]:
+        """The resources the project has: those of ``resources`` not removed since."""
+        return tuple(r for r in self.resources if not r.removed)
 
 
 #: The record's optional settings, in the order it writes them.
@@ -131,6 +150,7 @@ def dump_record(record: ProjectRecord) -> str:
             f"\n[[resources]]\nname = {toml_string(resource.name)}\n"
             f"fields = {strings(resource.fields)}\n"
             + (f"revises = {strings(resource.revises)}\n" if resource.revises else "")
+            + (f"dropped = {strings(resource.dropped)}\n" if resource.dropped else "")
             + "".join(
                 f"\n[[resources.additions]]\nfields = {strings(addition.fields)}\n"
                 + (f"revises = {strings(addition.revises)}\n" if addition.revises else "")
@@ -185,9 +205,10 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             raise ValueError(f"resource {name!r}: 'fields' is missing or not a list of strings")
         revises = _strings(table, "revises", name)
-        if set(table) - {"name", "fields", "revises", "additions"}:
-            unknown = sorted(set(table) - {"name", "fields", "revises", "additions"})
-            raise ValueError(f"resource {name!r}: unknown keys {unknown}")
+        dropped = _strings(table, "dropped", name)
+        keys = {"name", "fields", "revises", "additions", "dropped"}
+        if set(table) - keys:
+            raise ValueError(f"resource {name!r}: unknown keys {sorted(set(table) - keys)}")
         additions = table.get("additions", [])
         if not isinstance(additions, list) or not all(isinstance(a, dict) for a in additions):
             raise ValueError(f"resource {name!r}: 'additions' is not an array of tables")
@@ -197,10 +218,13 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
                 raise ValueError(f"resource {name!r}: an addition has unknown keys")
             more = _strings(addition, "fields", name)
             added.append(ResourceAddition(more, _strings(addition, "revises", name)))
-        known = [r.name for r in resources]
+        live = [r.name for r in resources if not r.removed]
+        # A removed resource's fields were checked when the resources they name were there.
+        known = [r.name for r in resources] if dropped else live
         every = [*fields, *(f for a in added for f in a.fields)]
         try:
-            parse_resource_name(name, existing=known)
+            # Its name may be one a removed resource had: it is that resource added again.
+            parse_resource_name(name, existing=live)
             # A reference points to a resource added before, or to its own.
             parsed = parse_fields(every, resource=name, resources=known)
         except InvalidResource as error:
@@ -208,7 +232,10 @@ def _resources(data: object) -> tuple[RecordedResource, ...]:
         created = tuple(f.spec for f in parsed[: len(fields)])
         later = iter(f.spec for f in parsed[len(fields) :])
         added = [replace(a, fields=tuple(next(later) for _ in a.fields)) for a in added]
-        resources.append(RecordedResource(name, created, revises, tuple(added)))
+        removed_before = sum(r.name == name for r in resources)
+        resources.append(
+            RecordedResource(name, created, revises, tuple(added), dropped, removed_before)
+        )
     return tuple(resources)
 
 

@@ -18,6 +18,7 @@ from flaskforge._record import ProjectRecord, RecordedResource, ResourceAddition
 from flaskforge._resource_files import (
     FIRST_REVISION,
     addition_id,
+    drop_id,
     plan_revisions,
     revision_id,
     revision_ids,
@@ -110,7 +111,7 @@ def plan_remove_resource(
     """What ``remove_resource`` would do, computed without writing anything."""
     catalogue = catalogue or load_catalogue()
     workspace = open_project(project, catalogue)
-    change = _removing(workspace, name)
+    change = _removing(workspace, catalogue, name)
     return _plan(workspace, catalogue, change, "remove-resource", find_links)
 
 
@@ -126,8 +127,9 @@ def remove_resource(
     """Take the resource ``name`` out of the project: its files, its registration, its record.
 
     Files of the resource the owner edited are left in place and reported, as
-    ``remove_extensions`` does. Its Alembic revision goes with it: the later ones follow what it
-    followed.
+    ``remove_extensions`` does. With migrations, its revisions stay (a database may have
+    applied them) and a new one, after the current heads, drops its table; the record keeps
+    the resource, marked removed, for them. Without migrations, it leaves the record too.
 
     Returns:
         What changed; ``removed`` is empty when the project has no such resource.
@@ -138,14 +140,14 @@ def remove_resource(
     """
     catalogue = catalogue or load_catalogue()
     workspace = open_project(project, catalogue)
-    change = _removing(workspace, name)
+    change = _removing(workspace, catalogue, name)
     return _run(workspace, catalogue, change, "remove-resource", dry_run, allow_dirty, find_links)
 
 
 def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterable[str]) -> _Change:
     record = workspace.record
     specs = tuple(specs)
-    known = {r.name: r for r in record.resources}
+    known = {r.name: r for r in record.live_resources}
     if name in known:
         return _adding_fields(catalogue, record, known[name], specs)
     parse_resource_name(name, existing=known, reserved=_reserved(catalogue))
@@ -157,7 +159,9 @@ def _adding(workspace: Workspace, catalogue: Catalogue, name: str, specs: Iterab
     revises: tuple[str, ...] = ()
     if "migrations" in record.extensions:
         revises = _heads(catalogue, record)
-    added = RecordedResource(name, tuple(f.spec for f in fields), revises)
+    # A name a removed resource had: its revisions stay, and this one's must differ from them.
+    removed_before = sum(r.name == name for r in record.resources)
+    added = RecordedResource(name, tuple(f.spec for f in fields), revises, (), (), removed_before)
     steps = [f"Run its tests: .venv/bin/pytest tests/test_{name}.py"]
     if "migrations" in record.extensions:
         steps.insert(0, f"Create its table: 'make migrate' applies revision {revision_id(added)}.")
@@ -171,7 +175,7 @@ def _adding_fields(
 ) -> _Change:
     """Fields given for a resource the project has: the new ones are added, with a revision."""
     name = resource.name
-    names = [r.name for r in record.resources]
+    names = [r.name for r in record.live_resources]
     recorded = {
         f.name: f for f in parse_fields(resource.all_fields, resource=name, resources=names)
     }
@@ -199,7 +203,7 @@ def _adding_fields(
     revises = _heads(catalogue, record) if "migrations" in record.extensions else ()
     addition = ResourceAddition(tuple(f.spec for f in new), revises)
     grown = replace(resource, additions=(*resource.additions, addition))
-    resources = tuple(grown if r.name == name else r for r in record.resources)
+    resources = tuple(grown if r is resource else r for r in record.resources)
     steps = []
     if "migrations" in record.extensions:
         revision = addition_id(resource, addition)
@@ -212,15 +216,15 @@ def _adding_fields(
     return _Change(replace(record, resources=resources), (name,), tuple(steps))
 
 
-def _removing(workspace: Workspace, name: str) -> _Change:
+def _removing(workspace: Workspace, catalogue: Catalogue, name: str) -> _Change:
     record = workspace.record
-    known = {r.name: r for r in record.resources}
+    known = {r.name: r for r in record.live_resources}
     if name not in known:
         return _Change(record, ())
     names = list(known)
     referring = [
         f"{other.name} ({field.name})"
-        for other in record.resources
+        for other in record.live_resources
         if other.name != name
         for field in parse_fields(other.all_fields, resource=other.name, resources=names)
         if field.type == "ref" and field.target == name
@@ -232,36 +236,46 @@ def _removing(workspace: Workspace, name: str) -> _Change:
             f"{', '.join(referring)} refer to it: remove those fields or resources first",
         )
     gone = known[name]
-    position = names.index(name)
-    # What its revision followed: recorded, or (without a record of it) the resource before.
+    if "migrations" in record.extensions:
+        # Its revisions stay, since databases applied them; one more drops its table.
+        dropped = replace(gone, dropped=_heads(catalogue, record))
+        resources = tuple(dropped if r is gone else r for r in record.resources)
+        steps = (
+            f"Drop its table: 'make migrate' applies revision {drop_id(dropped)}, which drops"
+            f" the {name} table and its rows ('flask db downgrade' makes it again, empty).",
+        )
+        return _Change(replace(record, resources=resources), (name,), steps)
+    return _Change(replace(record, resources=_without(record.resources, gone)), (name,))
+
+
+def _without(
+    resources: tuple[RecordedResource, ...], gone: RecordedResource
+) -> tuple[RecordedResource, ...]:
+    """``resources`` without ``gone``, which has no revision in the project (no migrations).
+
+    Should migrations come back, a revision that followed one of its revisions (recorded when
+    the project had migrations before) follows what it followed instead.
+    """
+    position = resources.index(gone)
     if gone.revises:
         before: tuple[str, ...] = gone.revises
     elif position > 0:
-        before = (revision_ids(record.resources[position - 1])[-1],)
+        before = (revision_ids(resources[position - 1])[-1],)
     else:
         before = (FIRST_REVISION,)
     gone_ids = set(revision_ids(gone))
-    kept = []
-    for other in record.resources:
-        if other.name == name:
-            continue
-        # Revisions that followed one of its revisions follow what it followed instead.
-        other = replace(
+    return tuple(
+        replace(
             other,
             revises=_instead(other.revises, gone_ids, before),
             additions=tuple(
                 replace(a, revises=_instead(a.revises, gone_ids, before)) for a in other.additions
             ),
+            dropped=_instead(other.dropped, gone_ids, before),
         )
-        kept.append(other)
-    steps: tuple[str, ...] = ()
-    if "migrations" in record.extensions:
-        steps = (
-            f"Its revision {revision_id(gone)} goes too: on a database that applied it, run"
-            f" '.venv/bin/flask db downgrade {before[0] if len(before) == 1 else '-1'}' before"
-            " this change (it drops the table), or keep the revision and add one that drops it.",
-        )
-    return _Change(replace(record, resources=tuple(kept)), (name,), steps)
+        for other in resources
+        if other is not gone
+    )
 
 
 def _instead(revises: tuple[str, ...], gone: set[str], before: tuple[str, ...]) -> tuple[str, ...]:

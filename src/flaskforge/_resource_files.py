@@ -4,10 +4,12 @@ Each recorded resource is rendered once from the same template set, with a ``res
 variable built here: its names, its fields with what each type means for the column, the
 migration and the tests, the resources it refers to and those that refer to it. Pure: no disk.
 
-Revisions: a resource's revision creates its table. Its id is derived from the resource's name
-and fields (the same add always writes the same revision), and it comes after the revisions the
-record says were the heads when it was added, so a later extension's revision (jwt's) never
-changes it: when the history has grown two heads, a merge revision joins them.
+Revisions: a resource's first revision creates its table, each addition of fields adds their
+columns, and once the resource is removed, a last one drops the table. Their ids are derived from
+the resource's name and fields (the same add always writes the same revision), and each comes
+after the revisions the record says were the heads when it was made, so a later extension's
+revision (jwt's) never changes it: when the history has grown two heads, a merge revision joins
+them. A removed resource stays in the record for its revisions, since databases applied them.
 """
 
 from __future__ import annotations
@@ -115,21 +117,41 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
-def revision_id(resource: RecordedResource) -> str:
-    """The id of the revision that creates ``resource``'s table: 12 hex digits, as Alembic's."""
-    text = f"create {resource.name}: {', '.join(resource.fields)}"
+def _digest(text: str, resource: RecordedResource) -> str:
+    """A revision id for ``text`` about ``resource``: 12 hex digits, as Alembic's."""
+    if resource.removed_before:
+        # The same name, added and removed before: its revisions took the texts without this.
+        text += f" (added again, {resource.removed_before})"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def revision_id(resource: RecordedResource) -> str:
+    """The id of the revision that creates ``resource``'s table."""
+    return _digest(f"create {resource.name}: {', '.join(resource.fields)}", resource)
 
 
 def addition_id(resource: RecordedResource, addition: ResourceAddition) -> str:
     """The id of the revision that adds ``addition``'s columns to ``resource``'s table."""
-    text = f"add to {resource.name}: {', '.join(addition.fields)}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return _digest(f"add to {resource.name}: {', '.join(addition.fields)}", resource)
+
+
+def drop_id(resource: RecordedResource) -> str:
+    """The id of the revision that drops the table of ``resource`` (once it is removed)."""
+    return _digest(f"drop {resource.name}: {', '.join(resource.all_fields)}", resource)
 
 
 def revision_ids(resource: RecordedResource) -> list[str]:
-    """Every revision of ``resource``: the one creating its table, then its additions'."""
-    return [revision_id(resource), *(addition_id(resource, a) for a in resource.additions)]
+    """Every revision of ``resource``: the one creating its table, its additions', its drop."""
+    ids = [revision_id(resource), *(addition_id(resource, a) for a in resource.additions)]
+    return [*ids, drop_id(resource)] if resource.removed else ids
+
+
+def _revisions_recorded(resource: RecordedResource) -> list[tuple[str, tuple[str, ...]]]:
+    """Each revision of ``resource`` with the heads recorded for it (see ``revision_ids``)."""
+    recorded = [resource.revises, *(a.revises for a in resource.additions)]
+    if resource.removed:
+        recorded.append(resource.dropped)
+    return list(zip(revision_ids(resource), recorded, strict=True))
 
 
 def merge_id(parents: Sequence[str]) -> str:
@@ -183,7 +205,11 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
 
 
 def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, Any]]:
-    """The ``resource`` variable of each recorded resource, in the record's order."""
+    """The ``resource`` variable of each resource the project has, in the record's order.
+
+    ``resources`` are those the project has (the record's ``live_resources``): a removed one
+    keeps its revisions only, which ``render_resources`` renders from the record itself.
+    """
     names = [r.name for r in resources]
     parsed = {
         r.name: parse_fields(r.all_fields, resource=r.name, resources=names) for r in resources
@@ -211,8 +237,6 @@ def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, A
                 "title": name.singular.replace("_", " ").capitalize(),
                 "words": name.plural.replace("_", " "),
                 "fields": fields,
-                # Those its table was created with (its revision's); the others came later.
-                "created_fields": fields[: len(resource.fields)],
                 "types": sorted(types),
                 "required": [f["name"] for f in fields if not f["optional"]],
                 "targets": [{"plural": t, **_names(t)} for t in targets],
@@ -224,7 +248,6 @@ def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, A
                 ),
                 # Resources a test must create first: those its required references need.
                 "prerequisites": _prerequisites(resource.name, parsed, resources),
-                "revision": revision_id(resource),
                 # What models.py imports from sqlalchemy.
                 "sqlalchemy_names": sorted({"Integer"} | {_SQLALCHEMY[t] for t in types}),
             }
@@ -326,15 +349,7 @@ def plan_revisions(
             merges.append((revision, parents))
         return revision
 
-    pending = [
-        (revision, revises)
-        for resource in resources
-        for revision, revises in zip(
-            revision_ids(resource),
-            [resource.revises, *(a.revises for a in resource.additions)],
-            strict=True,
-        )
-    ]
+    pending = [entry for resource in resources for entry in _revisions_recorded(resource)]
     ours = {revision for revision, _ in pending}
     follows: dict[str, str | tuple[str, ...]] = {}
     previous = FIRST_REVISION if FIRST_REVISION in graph else None
@@ -370,43 +385,74 @@ def render_resources(
     files: dict[str, RenderedFile],
     resources: Sequence[RecordedResource],
 ) -> None:
-    """Render ``templates/resource/`` once per resource into ``files`` (the project's so far).
+    """Render ``templates/resource/`` for the recorded resources into ``files`` (the project's).
 
-    ``files-with-<extension>/`` folders are rendered when the project has that extension; with
-    migrations, each resource gets its revision, and the history the merge revisions it needs.
+    Each resource the project has (``context["resources"]``) gets ``files/``, and the
+    ``files-with-<extension>/`` folders of the extensions the project has. With migrations,
+    every resource of the record, removed ones included, gets its revisions (``create/``,
+    ``addition/``, and ``drop/`` once removed), and the history the merge revisions it needs.
     """
     folder = root / "resource"
     extensions = set(context["extensions"])
     owner = dict.fromkeys(files, "a component")
-    follows: dict[str, str | tuple[str, ...]] = {}
-    merges: list[tuple[str, tuple[str, ...]]] = []
-    if "migrations" in extensions:
-        static = revisions_of({p: f.content for p, f in files.items()})
-        follows, merges, _ = plan_revisions(static, resources)
-    for resource, recorded in zip(context["resources"], resources, strict=True):
-        parent = follows.get(revision_id(recorded), ())
-        local = {**context, "resource": {**resource, **_revision(parent)}}
+    static = revisions_of({p: f.content for p, f in files.items()})
+    for resource in context["resources"]:
+        local = {**context, "resource": resource}
         label = f"resource {resource['plural']!r}"
         render_folder(folder / "files", local, files, owner, label)
         for extra in sorted(folder.glob("files-with-*")):
             if extra.name.removeprefix("files-with-") in extensions:
                 render_folder(extra, local, files, owner, label)
-        if "migrations" not in extensions:
-            continue
-        names = [recorded.name]
-        columns = {f["name"]: f for f in resource["fields"]}
+    if "migrations" not in extensions:
+        return
+    follows, merges, _ = plan_revisions(static, resources)
+    names = [r.name for r in resources]
+    for recorded in resources:
+        table = _table(recorded, names)
+        label = f"revisions of {recorded.name!r}"
+        created = {**table, **_revision(follows[revision_id(recorded)])}
+        render_folder(folder / "create", {**context, "resource": created}, files, owner, label)
+        columns = {f["name"]: f for f in table["fields"]}
         for addition in recorded.additions:
             revision = addition_id(recorded, addition)
             added = [columns[spec.split(":")[0]] for spec in addition.fields]
             local = {
                 **context,
-                "resource": resource,
+                "resource": table,
                 "addition": {"revision": revision, "fields": added, **_revision(follows[revision])},
             }
-            render_folder(folder / "addition", local, files, owner, f"addition to {names[0]!r}")
+            render_folder(folder / "addition", local, files, owner, label)
+        if recorded.removed:
+            revision = drop_id(recorded)
+            local = {
+                **context,
+                "resource": table,
+                "drop": {"revision": revision, **_revision(follows[revision])},
+            }
+            render_folder(folder / "drop", local, files, owner, label)
     for revision, parents in merges:
         local = {**context, "merge": {"revision": revision, "parents": list(parents)}}
         render_folder(folder / "merge", local, files, owner, f"merge {revision}")
+
+
+def _table(resource: RecordedResource, names: Sequence[str]) -> dict[str, Any]:
+    """What the revisions of ``resource`` say about its table: its name, columns and creation.
+
+    Args:
+        resource: a recorded resource, removed or not.
+        names: every resource of the record (those its references name among them).
+    """
+    parsed = parse_fields(resource.all_fields, resource=resource.name, resources=names)
+    fields = [_field(f, resource.name) for f in parsed]
+    return {
+        "plural": resource.name,
+        "fields": fields,
+        # Those its table was created with (its first revision's); the others came later, each
+        # as a nullable column.
+        "created_fields": fields[: len(resource.fields)],
+        "added_fields": fields[len(resource.fields) :],
+        "revision": revision_id(resource),
+    }
 
 
 def _revision(parent: str | tuple[str, ...]) -> dict[str, str]:

@@ -538,9 +538,10 @@ def remove_resource_command(
 ) -> None:
     """Remove a resource that 'flaskforge add-resource' added.
 
-    Its files, its registration and its record go; what you changed elsewhere stays, and files
-    of the resource you edited are left in place and listed. If another resource refers to it,
-    nothing is removed and the exit status is 2.
+    Its files and its registration go; what you changed elsewhere stays, and files of the
+    resource you edited are left in place and listed. With migrations, its revisions stay (a
+    database may have applied them) and a new one drops its table: 'make migrate' applies it.
+    If another resource refers to it, nothing is removed and the exit status is 2.
 
     \b
     Examples:

@@ -4,7 +4,9 @@ The generated code itself is proven by the end-to-end tests (tests/e2e/test_reso
 the lifecycle: the same command twice changes nothing, ``--dry-run`` writes nothing, a dirty tree
 is refused, the owner's edits survive the next resource, ``remove-resource`` of an untouched
 resource gives back the tree from before, and the Alembic history keeps one head whatever the
-order of adds.
+order of adds. With migrations, ``remove-resource`` keeps the resource's revisions and adds one
+that drops its table: the tree from before, but for those revisions and the record's entry
+that renders them.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from flaskforge import (
     update_project,
 )
 from flaskforge._clean import VersionUnavailable, render_with_version
-from flaskforge._resource_files import heads, revision_id
+from flaskforge._record import parse_record
+from flaskforge._resource_files import addition_id, drop_id, heads, revision_id, revision_ids
 from flaskforge.cli import cli
 from flaskforge.errors import DirtyWorkingTree, InvalidResource
 from tests.lifecycle_kit import as_version, commit_all, files, git
@@ -53,10 +56,11 @@ def _revisions(project: Path) -> dict[str, tuple[str, ...]]:
     return graph
 
 
-@pytest.mark.parametrize("extensions", [["none"], ["database", "migrations", "openapi", "jwt"]])
+@pytest.mark.parametrize("extensions", [["none"], ["database", "openapi", "jwt"]])
 def test_add_then_remove_an_untouched_resource_gives_back_the_tree(
     tmp_path: Path, extensions: list[str]
 ) -> None:
+    # Without migrations nothing of it is left: not even in the record.
     project = _project(tmp_path, extensions)
     before = files(project)
 
@@ -173,17 +177,118 @@ def test_another_field_is_merged_into_the_owner_s_edits_with_a_revision_of_its_o
     assert 'batch_op.add_column(sa.Column("vip", sa.Boolean(), nullable=True))' in path.read_text()
 
 
-def test_remove_takes_the_added_fields_and_their_revisions_too(tmp_path: Path) -> None:
-    project = _project(tmp_path, ["database", "migrations"])
+def test_with_migrations_remove_keeps_the_revisions_and_adds_one_that_drops_the_table(
+    tmp_path: Path,
+) -> None:
+    # The tree from before add-resource, but for the revisions a database may have applied
+    # (create, add a column) and the one dropping the table; the record keeps the resource,
+    # marked removed, so that every later render writes those revisions as they are.
+    project = _project(tmp_path, ["database", "migrations", "openapi", "jwt"])
     before = files(project)
     add_resource("customers", CUSTOMERS, project=project)
     commit_all(project, "customers")
     add_resource("customers", ["vip:bool?"], project=project)
     commit_all(project, "vip")
+    (grown,) = read_record(project).resources
+    applied = _revisions(project)
+
+    removed = remove_resource("customers", project=project)
+
+    after = files(project)
+    record = read_record(project)
+    (gone,) = record.resources
+    drop = drop_id(gone)
+    versions = "src/shop/migrations/versions"
+    assert removed.removed == ("customers",)
+    assert record.live_resources == ()
+    assert gone == replace(grown, dropped=(addition_id(grown, grown.additions[0]),))
+    assert set(before) - set(after) == set()
+    assert set(after) - set(before) == {
+        f"{versions}/{revision_id(grown)}_create_customers.py",
+        f"{versions}/{addition_id(grown, grown.additions[0])}_add_to_customers.py",
+        f"{versions}/{drop}_drop_customers.py",
+    }
+    assert {p for p in before if after[p] != before[p]} == {".flaskforge.toml"}
+    assert replace(record, resources=()) == parse_record(before[".flaskforge.toml"].decode())
+    # Nothing a database applied moved; the drop comes last, after the column's revision.
+    assert _revisions(project) == {**applied, drop: heads(applied)}
+    dropping = (project / f"{versions}/{drop}_drop_customers.py").read_text()
+    assert 'op.drop_table("customers")' in dropping
+    assert 'sa.Column("vip", sa.Boolean(), nullable=True),' in dropping
+    assert f"Drop its table: 'make migrate' applies revision {drop}" in removed.next_steps[0]
+
+
+def test_a_resource_removed_then_added_again_gets_new_revisions_after_the_drop(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    for step in ("add", "remove", "add", "add a field", "remove"):
+        if step == "add":
+            add_resource("tags", ["label:str:40"], project=project)
+        elif step == "add a field":
+            add_resource("tags", ["colour:str:20?"], project=project)
+        else:
+            remove_resource("tags", project=project)
+        commit_all(project, step)
+        if step == "add":
+            # Asked again: nothing to do, as for any resource the project has.
+            assert not add_resource("tags", ["label:str:40"], project=project).written
+
+    first, second = read_record(project).resources
+    ids = [*revision_ids(first), *revision_ids(second)]
+    graph = _revisions(project)
+    # One line of history: 0001, create, drop, create again, add colour, drop again.
+    assert second.removed_before == 1
+    assert len(set(ids)) == 5
+    assert graph == {"0001": (), **{r: (p,) for r, p in zip(ids, ["0001", *ids], strict=False)}}
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_a_resource_whose_referrer_was_removed_can_be_removed(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["database", "migrations"])
+    for name, fields in (("customers", CUSTOMERS), ("orders", ORDERS)):
+        add_resource(name, fields, project=project)
+        commit_all(project, name)
+    remove_resource("orders", project=project)
+    commit_all(project, "no orders")
 
     remove_resource("customers", project=project)
 
-    assert files(project) == before
+    customers, orders = read_record(project).resources
+    assert heads(_revisions(project)) == (drop_id(customers),)
+    # The orders table (and its foreign key) goes first, the customers table after it.
+    assert customers.dropped == (drop_id(orders),)
+    assert not (project / "src/shop/api/v1/customers").exists()
+
+
+def test_update_renders_a_removed_resource_s_revisions_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_version(monkeypatch, "0.0.1")
+    project = _project(tmp_path, ["database", "migrations", "openapi"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+    add_resource("customers", ["vip:bool?"], project=project)
+    commit_all(project, "vip")
+    remove_resource("customers", project=project)
+    commit_all(project, "no customers")
+    before = files(project)
+    monkeypatch.undo()
+
+    result = update_project(project=project)
+
+    assert result.written
+    assert result.conflicts == ()
+    after = files(project)
+    # The version changes (the record and the README say which made the project); the
+    # revisions, three of them the removed resource's, are rendered byte for byte as they were.
+    assert {p for p in set(before) | set(after) if before.get(p) != after.get(p)} == {
+        ".flaskforge.toml",
+        "README.md",
+    }
+    assert len(list((project / "src/shop/migrations/versions").glob("*_customers.py"))) == 3
+    recorded = parse_record(before[".flaskforge.toml"].decode()).resources
+    assert read_record(project).resources == recorded
 
 
 def test_the_owner_s_edits_survive_the_next_resource(tmp_path: Path) -> None:
@@ -313,7 +418,8 @@ def test_the_cli_says_how_to_create_and_how_to_drop_the_table(tmp_path: Path) ->
     assert f"'make migrate' applies revision {revision}" in added.output
     assert again.output == "Nothing to do: the project has tags with these fields already.\n"
     assert removed.exit_code == 0, removed.output
-    assert "'.venv/bin/flask db downgrade 0001' before this change" in removed.output
+    drop = drop_id(read_record(project).resources[0])
+    assert f"Drop its table: 'make migrate' applies revision {drop}" in removed.output
 
 
 def test_a_resource_added_before_migrations_gets_its_revision_with_them(tmp_path: Path) -> None:
@@ -327,3 +433,8 @@ def test_a_resource_added_before_migrations_gets_its_revision_with_them(tmp_path
     customers = revision_id(read_record(project).resources[0])
     assert read_record(project).resources[0].revises == ()
     assert graph == {"0001": (), customers: ("0001",)}
+    # Removed now, its revision stays where it was and the drop follows it.
+    commit_all(project, "migrations")
+    remove_resource("customers", project=project)
+    drop = drop_id(read_record(project).resources[0])
+    assert _revisions(project) == {**graph, drop: (customers,)}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flaskforge._record import RecordedResource, ResourceAddition
 from flaskforge._resource_files import (
     addition_id,
+    drop_id,
     heads,
     merge_id,
     plan_revisions,
     revision_id,
+    revision_ids,
 )
 
 BASE = {"0001": ()}
@@ -77,3 +81,28 @@ def test_an_addition_follows_the_heads_it_recorded_even_after_a_later_resource()
     assert follows[addition_id(tags, addition)] == revision_id(NOTES)
     assert merges == []
     assert ends == (addition_id(tags, addition),)
+
+
+def test_a_removed_resource_keeps_its_revisions_and_the_drop_follows_what_it_recorded() -> None:
+    dropped = RecordedResource("tags", ("label:str:40",), ("0001",), dropped=(revision_id(NOTES),))
+
+    follows, merges, ends = plan_revisions(BASE, [dropped, NOTES])
+
+    assert revision_ids(dropped) == [revision_id(TAGS), drop_id(dropped)]
+    assert follows == {
+        revision_id(TAGS): "0001",
+        revision_id(NOTES): revision_id(TAGS),
+        drop_id(dropped): revision_id(NOTES),
+    }
+    assert merges == []
+    assert ends == (drop_id(dropped),)
+
+
+def test_the_same_resource_added_again_gets_revisions_of_its_own() -> None:
+    addition = ResourceAddition(("colour:str:20?",))
+    first = RecordedResource("tags", ("label:str:40",), ("0001",), (addition,), ("x",))
+    again = replace(first, revises=(drop_id(first),), dropped=("y",), removed_before=1)
+
+    assert not set(revision_ids(first)) & set(revision_ids(again))
+    # The first one's ids are those of any resource added once: nothing a database applied moves.
+    assert revision_ids(first)[0] == revision_id(TAGS)

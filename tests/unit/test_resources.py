@@ -176,6 +176,22 @@ def test_resources_round_trip_through_the_record() -> None:
     )
 
 
+def test_a_removed_resource_and_the_same_name_added_again_round_trip() -> None:
+    # customers named by the removed orders, then removed itself; orders added again.
+    customers = RecordedResource("customers", ("name:str:120",), ("0001",), dropped=("d2",))
+    first = RecordedResource("orders", ("c:ref:customers",), ("c1",), dropped=("c2",))
+    again = RecordedResource("orders", ("note:text?",), ("d2",), removed_before=1)
+    record = replace(RECORD, resources=(customers, first, again))
+
+    text = dump_record(record)
+
+    assert parse_record(text) == record
+    assert dump_record(parse_record(text)) == text
+    assert 'revises = ["c1"]\ndropped = ["c2"]\n' in text
+    assert "removed_before" not in text  # derived from the order
+    assert record.live_resources == (again,)
+
+
 @pytest.mark.parametrize(
     ("tables", "problem"),
     [
@@ -190,8 +206,28 @@ def test_resources_round_trip_through_the_record() -> None:
             '[[resources]]\nname = "customers"\nfields = []\n',
             "not a resource of the project",
         ),
+        (
+            '[[resources]]\nname = "tags"\nfields = []\n'
+            '[[resources]]\nname = "tags"\nfields = []\n',
+            "the project has it already",
+        ),
+        (
+            '[[resources]]\nname = "tags"\nfields = []\ndropped = ["0001"]\n'
+            '[[resources]]\nname = "notes"\nfields = ["t:ref:tags"]\n',
+            "not a resource of the project",
+        ),
     ],
-    ids=["not-tables", "no-name", "no-fields", "bad-field", "reserved", "unknown-key", "ref-later"],
+    ids=[
+        "not-tables",
+        "no-name",
+        "no-fields",
+        "bad-field",
+        "reserved",
+        "unknown-key",
+        "ref-later",
+        "twice",
+        "ref-removed",
+    ],
 )
 def test_a_broken_resource_in_the_record_is_refused(tables: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
