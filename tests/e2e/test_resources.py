@@ -8,6 +8,12 @@ schemathesis test covers the new operations too (derandomised: no 5xx, every ans
 documented). With migrations, ``flask db upgrade`` then ``flask db downgrade`` by one revision
 are clean on PostgreSQL.
 
+A resource's life on one more project (database, migrations, openapi, in git as an owner has
+it): the owner edits the new routes and tests, then another field is added: the edits stay
+and the project's own lint and tests pass, against PostgreSQL. And on PostgreSQL, every
+revision a resource gets applies and reverts: its table, a column added later, the drop that
+``remove-resource`` writes, and the table of the same name added again.
+
 The PostgreSQL database given is emptied: point it at a throwaway database.
 """
 
@@ -17,8 +23,9 @@ import json
 
 import pytest
 
-from flaskforge import add_resource, load_catalogue
+from flaskforge import add_resource, create_project, load_catalogue, remove_resource
 from tests import e2e
+from tests.lifecycle_kit import commit_all
 
 CUSTOMERS = ["name:str:120", "parent_id:ref:customers?"]
 #: One field of each type.
@@ -133,3 +140,129 @@ app = create_app({"APP_ENV": "development"})
 with app.app_context():
     print(" ".join(sorted(inspect(db.engine).get_table_names())))
 """
+
+
+# ---------------------------------------------------------------------------------------------
+# A resource's life, on a project in git
+
+
+_LIFE = ["database", "migrations", "openapi"]
+
+#: A test the owner adds to the resource's tests: their summary of an operation is served.
+_OWNER_TEST = """
+
+def test_the_owner_s_summary_is_documented(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/customers/{customer_id}"]["get"]
+    assert operation["summary"] == "Get a customer by its id"
+"""
+
+#: Runs ``flask db`` commands (argv: ``upgrade``, ``downgrade``, ``check``) in one process, as
+#: the generated migrations tests do, and ``tags`` for the tags table's columns (null without the
+#: table); prints those as JSON, last. One process per step would start the app a dozen times.
+_STEPS = """
+import json, sys
+from sqlalchemy import inspect
+from demo import create_app
+from demo.db import db
+app = create_app({"APP_ENV": "development"})
+seen = []
+with app.app_context():
+    for step in sys.argv[1:]:
+        if step == "tags":
+            found = inspect(db.engine)
+            tags = found.get_columns("tags") if found.has_table("tags") else None
+            seen.append(tags and [column["name"] for column in tags])
+            continue
+        result = app.test_cli_runner().invoke(args=["db", step])
+        assert result.exit_code == 0, result.output
+print(json.dumps(seen))
+"""
+
+
+@pytest.fixture(scope="module")
+def life(tmp_path_factory: pytest.TempPathFactory) -> e2e.InstalledProject:
+    """A project with the database, migrations and openapi, in git, installed (once).
+
+    The tests below add their own resources to it (``customers``, ``tags``) and commit, in
+    whatever order they run.
+    """
+    out = tmp_path_factory.mktemp("resource-life")
+    created = create_project("demo", output_dir=out, extensions=_LIFE, targets=["none"])
+    settings = tuple(
+        s for c in created.plan.selection.components(load_catalogue()) for s in c.settings
+    )
+    generated = e2e.Generated(created.plan.destination, tuple(_LIFE), ("none",), settings)
+    return e2e.install(generated, out / ".venv")
+
+
+def test_the_owner_s_edits_survive_another_field_and_the_project_s_tests_pass(
+    life: e2e.InstalledProject, database_url: str
+) -> None:
+    project = life.project
+    add_resource("customers", ["name:str:120"], project=project)
+    commit_all(project, "customers")
+    routes = project / "src/demo/api/v1/customers/routes.py"
+    routes.write_text(
+        routes.read_text().replace('"""Get a customer"""', '"""Get a customer by its id"""')
+    )
+    tests = project / "tests/test_customers.py"
+    tests.write_text(tests.read_text() + _OWNER_TEST)
+    commit_all(project, "the owner's edits")
+
+    result = add_resource("customers", ["vip:bool?"], project=project)
+    commit_all(project, "vip")
+
+    assert result.conflicts == ()
+    assert "tests/test_customers.py" in {c.path for c in result.changes}
+    assert '"""Get a customer by its id"""' in routes.read_text()
+    assert tests.read_text().endswith(_OWNER_TEST)
+    assert '"vip"' in tests.read_text()
+    life.run("ruff", "check", ".")
+    life.run("ruff", "format", "--check", ".")
+    # Emptied first: the other projects of this module leave tables referring to customers,
+    # which the project's tests could not drop.
+    empty = e2e.clean_env(APP_ENV="development", DATABASE_URL=database_url)
+    life.run("python", "-c", e2e.EMPTY_DATABASE, env=empty)
+    touched = ["tests/test_customers.py", "tests/test_migrations.py", "tests/test_openapi.py"]
+    output = life.pytest("-rA", *touched, env=e2e.tests_env(DATABASE_URL=database_url))
+    assert "PASSED tests/test_customers.py::test_the_owner_s_summary_is_documented" in output
+    assert e2e.ON_TEST_DATABASE in output
+
+
+def test_a_resource_s_revisions_apply_and_revert_on_postgres(
+    life: e2e.InstalledProject, database_url: str
+) -> None:
+    project = life.project
+    env = e2e.clean_env(APP_ENV="development", DATABASE_URL=database_url)
+
+    def flask_db(*steps: str) -> list[list[str] | None]:
+        """Run ``steps`` (see ``_STEPS``); the tags table's columns at each ``tags``."""
+        output = life.run("python", "-c", _STEPS, *steps, env=env)
+        seen: list[list[str] | None] = json.loads(output.splitlines()[-1])  # after Alembic's
+        return seen
+
+    life.run("python", "-c", e2e.EMPTY_DATABASE, env=env)
+    add_resource("tags", ["label:str:40"], project=project)
+    commit_all(project, "tags")
+    created = flask_db("upgrade", "tags")
+    add_resource("tags", ["colour:str:20?"], project=project)
+    commit_all(project, "tags: colour")
+    grown = flask_db("upgrade", "tags", "downgrade", "tags", "upgrade", "tags")
+    removed = remove_resource("tags", project=project)
+    commit_all(project, "no tags")
+    # check: the models and the revisions agree (no model, no table).
+    dropped = flask_db("upgrade", "tags", "check", "downgrade", "tags", "upgrade")
+    again = add_resource("tags", ["label:str:40"], project=project)
+    commit_all(project, "tags again")
+    made_again = flask_db("upgrade", "check", "tags")
+
+    every = ["id", "label", "colour"]
+    assert created == [["id", "label"]]
+    assert grown == [every, ["id", "label"], every]
+    assert removed.removed == ("tags",)
+    assert dropped == [None, every]
+    assert again.added == ("tags",)
+    assert made_again == [["id", "label"]]
+    # The project's own migrations tests walk the whole history, to the base and back.
+    life.pytest("tests/test_migrations.py", env=e2e.tests_env(DATABASE_URL=database_url))
