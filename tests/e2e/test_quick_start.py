@@ -1,5 +1,7 @@
 """``flaskforge new``'s next steps, run as printed, reach a running service that answers the
-README's curl commands.
+README's curl commands as the README says: for the default selection and for each extension of
+the catalogue alone (with what it requires). ``tests/e2e/test_clean_tree.py`` runs them for every
+extension at once, then goes on to ``make test`` and ``make serve`` in the same project.
 
 Two changes to what a user types: the development server listens on a free port rather than
 5000 (``FLASK_RUN_PORT``, which ``flask run`` reads), so that the test never meets another
@@ -19,6 +21,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -30,16 +33,18 @@ from tests import e2e
 from tests.render.test_getting_started import console_transcript
 from tests.render.test_quick_start import printed_steps
 
-SELECTIONS = {
-    "defaults": [],
-    # The database without migrations: its tables come from 'flask init-db' instead.
-    "database": ["-e", "database"],
-    # jwt without the database: the quick start writes the demo account into .env's JWT_USERS,
-    # then the README logs in for a token. It stands for the bare service too (its items in
-    # memory, the same commands less the account and the token), which costs ~20 s on its own.
-    "jwt": ["-e", "jwt"],
-    "every-extension": ["-e", ",".join(e.name for e in load_catalogue().extensions)],
-}
+
+def _selections() -> dict[str, list[str]]:
+    """``new``'s options for each selection: the defaults, then each extension alone.
+
+    Each installs its own project (about 25 s of an unloaded core, most of it ``make install``);
+    the bare service is the same commands as cors or metrics alone, less their module.
+    """
+    alone = {e.name: ["-e", e.name] for e in load_catalogue().extensions}
+    return {"defaults": [], **alone}
+
+
+SELECTIONS = _selections()
 
 
 def _free_port() -> int:
@@ -88,6 +93,17 @@ def _wait_for(url: str, server: subprocess.Popen[bytes], log: Path, seconds: flo
     pytest.fail(f"{url} did not answer within {seconds} s")
 
 
+def assert_answers_as_shown(folder: Path, curls: int, earlier: Sequence[object] = ()) -> None:
+    """The README's curls answered as it says, their answers in ``folder``: alive, the item
+    created, then a page of the list holding it after the ``earlier`` items."""
+    answers = [json.loads((folder / f"answer-{n}.json").read_text()) for n in range(curls)]
+    assert len(answers) == 3, answers
+    alive, created, listed = answers
+    assert alive == {"status": "alive"}
+    assert (created["name"], created["description"]) == ("first", "an example"), created
+    assert listed["items"] == [*earlier, created], listed
+
+
 @pytest.mark.parametrize("selection", sorted(SELECTIONS))
 def test_next_steps_run_as_printed_reach_a_service(tmp_path: Path, selection: str) -> None:
     args = ["new", "shop", "-o", str(tmp_path), "--defaults", "--no-git", *SELECTIONS[selection]]
@@ -115,20 +131,22 @@ def test_next_steps_run_as_printed_reach_a_service(tmp_path: Path, selection: st
         )
     try:
         _wait_for(f"http://127.0.0.1:{port}/livez", server, log)
+        earlier: list[object] = []  # items created before the README's curls
         if selection == "defaults":  # what docs/index.md shows a newcomer, answer included
             for command, shown in _docs_curls():
                 answer = e2e.run("bash", "-c", command.replace(":5000", f":{port}"), env=env)
                 assert json.loads(answer) == json.loads(shown), command
+                if " -X POST " in command:
+                    earlier.append(json.loads(answer))
         script, curls = _readme_script(cwd, port)
         e2e.run("bash", "-c", script, cwd=cwd, env=env)
-        answers = [(cwd / f"answer-{n}.json").read_text() for n in range(curls)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    assert [json.loads(a).get("status") for a in answers[:1]] == ["alive"]
-    created, listed = (json.loads(a) for a in answers[1:])
-    assert created["name"] == "first", created
-    assert created in listed["items"], listed
+    assert_answers_as_shown(cwd, curls, earlier)
+    # The curl new prints after the steps is the README's first, which the script ran.
+    printed_curl = result.stdout.split("Then, from another terminal: ", 1)[1].splitlines()[0]
+    assert f"\n{printed_curl.replace(':5000', f':{port}')} > answer-0.json\n" in script
     # Each command a note gives exists: its --help works in the installed project.
     for command in re.findall(r"'(\.venv/bin/flask [^']*)'", " ".join(notes)):
         words = shlex.split(command)
