@@ -291,6 +291,28 @@ def test_update_renders_a_removed_resource_s_revisions_as_they_were(
     assert read_record(project).resources == recorded
 
 
+def test_another_field_where_the_owner_changed_the_same_lines_is_a_conflict_exit_1(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path, ["none"])
+    add_resource("tags", ["label:str:40"], project=project)
+    tests = project / "tests/test_tags.py"
+    # The example the field's own example is written next to.
+    tests.write_text(tests.read_text().replace('"label": "a value",', '"label": "my value",', 1))
+    commit_all(project, "tags, with an edit")
+
+    result = CliRunner().invoke(
+        cli, ["add-resource", "tags", "-f", "colour:str:20?", "-C", str(project)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "tests/test_tags.py" in result.output
+    text = tests.read_text()
+    assert "<<<<<<<" in text
+    assert '"label": "my value",' in text
+    assert "colour:str:20?" in (project / ".flaskforge.toml").read_text()
+
+
 def test_the_owner_s_edits_survive_the_next_resource(tmp_path: Path) -> None:
     project = _project(tmp_path, ["database", "openapi"])
     add_resource("customers", CUSTOMERS, project=project)
