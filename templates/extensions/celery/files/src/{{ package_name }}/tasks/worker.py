@@ -2,8 +2,8 @@
 
 It is built from ``create_app()``, so the worker reads the same settings as the web service and
 refuses the same insecure production configuration, with one line instead of a traceback.
-Log records go through the service's JSON logging, at ``LOG_LEVEL`` (Celery's ``--loglevel``
-has no effect).
+Log records go through the service's logging (JSON or text, as ``LOG_FORMAT`` picks), at
+``LOG_LEVEL`` (Celery's ``--loglevel`` has no effect).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ CONFIG_ERROR = 78
 
 
 @setup_logging.connect
-def _keep_json_logs(**_: Any) -> None:
+def _keep_the_service_logging(**_: Any) -> None:
     # Connecting to this signal is how Celery is told to leave logging alone: create_app
-    # already sent every record to stderr as a JSON line.
+    # already sent every record to stderr, in the service's format.
     pass
 
 
