@@ -8,10 +8,11 @@ catalogue renders today (first lines, file ends, the first test files), never to
 - a project nobody touched, for each component alone, the bare one and everything: after the
   update it equals a fresh ``new`` by the next version byte for byte, and a second update
   leaves an empty ``git status``;
-- a project with owner edits (app factory, config, pyproject, README, items routes, the file
-  the next version deletes, and an ignored ``.env``): every owner line survives, every template
-  change arrives, markers appear only where both changed the same lines, and the project's own
-  lint and tests pass;
+- a project with owner edits (app factory, config, pyproject, README, items routes with a route
+  and a command of the owner's own, the file the next version deletes, and an ignored
+  ``.env``): every owner line survives, every template change arrives, markers appear only
+  where both changed the same lines, the project's own lint and tests pass, and the owner's
+  route answers and their command runs;
 - a fresh ``git clone`` of it (no baseline ref): ``check`` exits 1 naming both versions, and
   ``update --find-links`` installs this version's wheel to render the baseline, giving the same
   files as the update in the original.
@@ -206,6 +207,29 @@ OWNER = {
     "deleted file": (DELETED, "\n\n# Owner: we keep this one.\n"),
 }
 OWNER_TITLE = "# upd-svc: the orders team's service"
+#: The owner's own route and command, in the items blueprint: they must work after the update.
+OWNER_ROUTE = '''
+
+@{blueprint}.get("/owner-count")
+def owner_count() -> dict[str, int]:
+    """Added by the service's owner."""
+    return {{"count": 42}}
+
+
+@{blueprint}.cli.command("owner-hello")
+def owner_hello() -> None:
+    """A command of the owner's own."""
+    print("hello from the owner")
+'''
+OWNER_PROBE = f"""
+from {PACKAGE} import create_app
+
+app = create_app({{"APP_ENV": "testing", "SECRET_KEY": "k" * 40}})
+(rule,) = [r for r in app.url_map.iter_rules() if r.endpoint.endswith(".owner_count")]
+print(app.test_client().get(rule.rule).get_json())
+group = rule.endpoint.rsplit(".", 1)[0]  # a blueprint's commands are grouped under its name
+print(app.test_cli_runner().invoke(args=[group, "owner-hello"]).output, end="")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +242,10 @@ def edited(releases: Releases, tmp_path_factory: pytest.TempPathFactory) -> Path
         file.write_text(file.read_text() + text)
     readme = project / "README.md"
     readme.write_text(OWNER_TITLE + "\n" + readme.read_text().split("\n", 1)[1])
+    routes = project / OWNER["items routes"][0]
+    found = re.search(r"^(\w+) = Blueprint\(", routes.read_text(), re.M)
+    assert found, "the items routes no longer define their blueprint at the top level"
+    routes.write_text(routes.read_text() + OWNER_ROUTE.format(blueprint=found[1]))
     commit_all(project, "our edits")
     # The owner's own settings, as the generated README has them made; git ignores the file.
     (project / ".env").write_text((project / ".env.example").read_text() + "# Ours.\n")
@@ -301,6 +329,9 @@ def test_owner_edits_survive_and_every_template_change_arrives(
         ["pytest", "-q", "-W", "error", "-p", "no:cacheprovider"],
     ):
         e2e.run(venv / "bin" / command[0], *command[1:], cwd=edited)
+    # The owner's own route answers and their command runs, on the updated service.
+    probed = e2e.run(venv / "bin/python", "-c", OWNER_PROBE, cwd=tmp_path)
+    assert probed == "{'count': 42}\nhello from the owner\n", probed
     releases.run(releases.next, "check", cwd=edited)
     releases.run(releases.next, "update", cwd=edited)
     assert git(edited, "status", "--porcelain") == ""
