@@ -12,9 +12,11 @@ declared health check, run without a shell the way both run it, must pass.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -62,40 +64,115 @@ def test_own_tests_pass_against_real_redis_with_a_real_worker(
     )
 
 
+def _worker_passes_its_health_check(
+    command: list[str],
+    env: dict[str, str],
+    healthcheck: list[str],
+    probe_env: dict[str, str],
+    installed: e2e.InstalledProject,
+    log: Path,
+    *,
+    session: bool = False,
+) -> subprocess.Popen[bytes]:
+    """Start the worker with ``command`` (in a session of its own with ``session``) and wait
+    until ``healthcheck`` passes, run in the project; the worker."""
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            command,
+            cwd=installed.project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=session,
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        if worker.poll() is not None:
+            return worker
+        probe = subprocess.run(
+            healthcheck,
+            cwd=installed.project,
+            env=probe_env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if probe.returncode == 0:
+            return worker
+        if time.monotonic() > deadline:
+            _stop(worker, group=session)  # never left running to answer the next test's probe
+            pytest.fail(probe.stderr + log.read_text()[-4000:])
+        time.sleep(1)
+
+
+def _stop(worker: subprocess.Popen[bytes], *, group: bool = False) -> int:
+    """SIGTERM (to its process group with ``group``), what orchestrators and Ctrl-C send."""
+    if group:
+        os.killpg(worker.pid, signal.SIGTERM)
+    else:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        return worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        if group:
+            os.killpg(worker.pid, signal.SIGKILL)
+        else:
+            worker.kill()
+        worker.wait(timeout=10)
+        raise
+
+
+def _declared(arguments: tuple[str, ...]) -> list[str]:
+    return [arg.replace("{package}", "demo") for arg in arguments]
+
+
 def test_declared_worker_process_starts_and_passes_its_declared_health_check(
     redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     installed = _PROJECTS.installed(tmp_path_factory, ("celery",))
     process = next(iter(load_catalogue().get("extension", "celery").processes))
-    command = [arg.replace("{package}", "demo") for arg in process.command]
-    healthcheck = [arg.replace("{package}", "demo") for arg in process.healthcheck]
     # Production mode, as in a container: the worker must accept a complete configuration.
     env = e2e.clean_env(APP_ENV="production", SECRET_KEY=e2e.SECRET_KEY, REDIS_URL=redis_url)
     env["PATH"] = f"{installed.bin}{os.pathsep}{env.get('PATH', '')}"
     log = installed.project.parent / "declared-worker.log"
-    with log.open("w") as output:
-        # No shell: compose and Kubernetes exec the argument vector as it is.
-        worker = subprocess.Popen(
-            command, cwd=installed.project, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert worker.poll() is None, log.read_text()[-4000:]
-            probe = subprocess.run(
-                healthcheck, env=env, capture_output=True, text=True, timeout=30, check=False
-            )
-            if probe.returncode == 0:
-                break
-            assert time.monotonic() < deadline, probe.stderr + log.read_text()[-4000:]
-            time.sleep(1)
-    finally:
-        # SIGTERM is what both orchestrators send: a warm shutdown that must end promptly.
-        worker.send_signal(signal.SIGTERM)
-        try:
-            code = worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(timeout=10)
-            raise
+    # No shell: compose and Kubernetes exec the argument vector as it is.
+    worker = _worker_passes_its_health_check(
+        _declared(process.command), env, _declared(process.healthcheck), env, installed, log
+    )
+    running = worker.poll() is None
+    # SIGTERM is what both orchestrators send: a warm shutdown that must end promptly.
+    code = _stop(worker)
+    assert running, log.read_text()[-4000:]
     assert code == 0, log.read_text()[-4000:]
+
+
+def test_make_worker_after_the_quick_start_runs_with_the_settings_of_dot_env(
+    redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """What new's note says: after the quick start, with REDIS_URL in .env, 'make worker'."""
+    installed = _PROJECTS.installed(tmp_path_factory, ("celery",))
+    process = next(iter(load_catalogue().get("extension", "celery").processes))
+    dot_env = installed.project / ".env"
+    shutil.copy(installed.project / ".env.example", dot_env)
+    try:
+        installed.run("dotenv", "set", "REDIS_URL", redis_url)
+        # Nothing exported: the settings of the worker, and of its health check, come from
+        # .env alone (the health check reads only the environment, as orchestrators give it).
+        env = e2e.clean_env()
+        healthcheck = [str(installed.python), *_declared(process.healthcheck)[1:]]
+        log = installed.project.parent / "make-worker.log"
+        worker = _worker_passes_its_health_check(
+            ["make", "worker", f"VENV={installed.venv}"],
+            env,
+            [str(installed.bin / "dotenv"), "run", "--", *healthcheck],
+            env,
+            installed,
+            log,
+            session=True,
+        )
+        running = worker.poll() is None
+        _stop(worker, group=True)
+        assert running, log.read_text()[-4000:]
+    finally:
+        dot_env.unlink()
