@@ -1,6 +1,8 @@
 """``add-resource`` writes code the project's own lint and tests accept, for every selection.
 
-For the bare service, the default selection and every extension: two resources are added,
+For the bare service, the default selection, every extension together and each extension of the
+catalogue alone (with what it requires; a new extension is covered by being in the catalogue):
+two resources are added,
 ``customers`` and ``orders`` with one field of each type (a reference to customers among them);
 then the project passes its own ``ruff check``, ``ruff format --check`` and tests, against the
 real PostgreSQL (and Redis) where the selection has them; with the openapi extension its own
@@ -46,6 +48,8 @@ SELECTIONS = {
     # What `flaskforge new --defaults` takes.
     "default": [c.name for c in load_catalogue().extensions if c.recommended],
     "everything": e2e.everything()[0],
+    # Each alone: the resource templates' branches for one extension, without the others'.
+    **{c.name: [c.name] for c in load_catalogue().extensions},
 }
 
 _PROBE = """
