@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from flaskforge import __version__, create_project, update_project
+from flaskforge._catalogue import load_catalogue
 from flaskforge._grow import add_extensions
 from flaskforge._merge import Outcome
 from flaskforge.cli import cli
@@ -254,6 +255,7 @@ def test_a_failure_part_way_leaves_the_project_as_it_was(
 
 def test_cli_reports_each_file_and_exits_1_on_conflict(catalogue, project, monkeypatch) -> None:
     monkeypatch.setattr("flaskforge._catalogue.templates_root", lambda: catalogue.root)
+    load_catalogue.cache_clear()  # the shipped one may be cached
     app = project / "app.py"
     app.write_text(app.read_text().replace("ENABLED = []", "ENABLED = ['mine']"))
     _git(project, "commit", "-qam", "my edit")
@@ -274,6 +276,7 @@ def test_cli_reports_each_file_and_exits_1_on_conflict(catalogue, project, monke
 
 def test_cli_already_enabled_exits_0(catalogue, project, monkeypatch) -> None:
     monkeypatch.setattr("flaskforge._catalogue.templates_root", lambda: catalogue.root)
+    load_catalogue.cache_clear()  # the shipped one may be cached
     result = CliRunner().invoke(cli, ["add-extension", "none", "-C", str(project)])
     assert (result.exit_code, result.stdout) == (
         0,

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from flaskforge import _migrations, create_project, plan_update, update_project
 from flaskforge._baseline import REF
+from flaskforge._catalogue import load_catalogue
 from flaskforge._merge import Outcome
 from flaskforge.cli import cli
 from flaskforge.errors import (
@@ -176,6 +177,7 @@ def test_the_cli_lists_each_file_and_exits_1_for_what_needs_the_owner(
     versions, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("flaskforge._catalogue.templates_root", lambda: versions[1].root)
+    load_catalogue.cache_clear()  # the shipped one may be cached
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("Intro.", "Our intro."))
     (project / "obsolete.txt").write_text("Edited.\n")
