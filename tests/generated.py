@@ -9,6 +9,20 @@ from pathlib import Path
 from flaskforge import create_project, load_catalogue
 from flaskforge._catalogue import Setting
 
+#: A resource field of each type but a reference (``add-resource --field`` syntax): the render
+#: and end-to-end resource tests add their own reference to these.
+FIELDS_OF_EACH_TYPE = (
+    "label:str:80",
+    "notes:text?",
+    "quantity:int",
+    "total:decimal",
+    "paid:bool",
+    "due_on:date",
+    "placed_at:datetime",
+    "token:uuid",
+    "status:enum:new,paid,sent",
+)
+
 
 def everything() -> tuple[list[str], list[str]]:
     """Every extension and every target of the catalogue, as ``create_project`` takes them.

@@ -27,22 +27,12 @@ import pytest
 
 from flaskforge import add_resource, create_project, load_catalogue, remove_resource
 from tests import e2e
+from tests.generated import FIELDS_OF_EACH_TYPE
 from tests.lifecycle_kit import commit_all
 
 CUSTOMERS = ["name:str:120", "parent_id:ref:customers?"]
 #: One field of each type.
-ORDERS = [
-    "label:str:80",
-    "notes:text?",
-    "quantity:int",
-    "total:decimal",
-    "paid:bool",
-    "due_on:date",
-    "placed_at:datetime",
-    "token:uuid",
-    "status:enum:new,paid,sent",
-    "customer_id:ref:customers",
-]
+ORDERS = [*FIELDS_OF_EACH_TYPE, "customer_id:ref:customers"]
 SELECTIONS = {
     "bare": ["none"],
     # What `flaskforge new --defaults` takes.

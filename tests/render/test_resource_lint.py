@@ -18,21 +18,8 @@ import pytest
 from flaskforge import load_catalogue
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord, RecordedResource
-from tests.generated import everything
+from tests.generated import FIELDS_OF_EACH_TYPE, everything
 
-#: One field of each type; ``{target}`` is the first resource.
-EVERY_TYPE = (
-    "label:str:80",
-    "notes:text?",
-    "quantity:int",
-    "total:decimal",
-    "paid:bool",
-    "due_on:date",
-    "placed_at:datetime",
-    "token:uuid",
-    "status:enum:new,paid,sent",
-    "owner_id:ref:{target}",
-)
 SELECTIONS = {"bare": (), "everything": tuple(everything()[0])}
 #: ``tags`` sorts after ``PageArgsSchema`` and ``validate_page``, which the routes import with
 #: it (``customers``, before them, is the end-to-end tests' name); ``addresses`` is irregular.
@@ -45,7 +32,7 @@ def _lint(tmp_path: Path, extensions: tuple[str, ...], target: str, referrer: st
     """ruff's complaints about the two resources' files, or "" when it has none."""
     resources = (
         RecordedResource(target, ("name:str:120", f"parent_id:ref:{target}?")),
-        RecordedResource(referrer, tuple(f.format(target=target) for f in EVERY_TYPE)),
+        RecordedResource(referrer, (*FIELDS_OF_EACH_TYPE, f"owner_id:ref:{target}")),
     )
     record = ProjectRecord("0.1.0", "demo", "demo", "Demo", extensions, (), resources=resources)
     files = render_project(load_catalogue(), record)
