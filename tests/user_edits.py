@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -155,3 +156,29 @@ def owned_project(tmp_path: Path, name: str) -> Path:
     git(project, "add", "-A")
     git(project, "commit", "-qm", "the owner's route, resource, setting and command")
     return project
+
+
+# An owner's route and command on the items blueprint, for the end-to-end tests that install the
+# grown or updated service and call them (``/owner-count`` answers {"count": 42}; the command
+# ``<blueprint> owner-hello`` prints "hello from the owner").
+_OWNER_ROUTE_AND_COMMAND = '''
+
+@{blueprint}.get("/owner-count")
+def owner_count() -> dict[str, int]:
+    """Added by the service's owner."""
+    return {{"count": 42}}
+
+
+@{blueprint}.cli.command("owner-hello")
+def owner_hello() -> None:
+    """A command of the owner's own."""
+    print("hello from the owner")
+'''
+
+
+def add_owner_route_and_command(routes: Path) -> str:
+    """Append the owner's route and command to the blueprint of ``routes``; its name."""
+    found = re.search(r"^(\w+) = Blueprint\(\"(\w+)\"", routes.read_text(), re.M)
+    assert found, f"{routes.name} no longer defines its blueprint at the top level"
+    routes.write_text(routes.read_text() + _OWNER_ROUTE_AND_COMMAND.format(blueprint=found[1]))
+    return found[2]

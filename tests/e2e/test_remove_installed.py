@@ -19,23 +19,11 @@ import pytest
 from flaskforge import create_project, load_catalogue, remove_extensions
 from tests import e2e
 from tests.lifecycle_kit import commit_all
+from tests.user_edits import add_owner_route_and_command
 
 CATALOGUE = load_catalogue()
 PACKAGE = "rm_live"
 ROUTES = f"src/{PACKAGE}/api/v1/items/routes.py"
-OWNER_ROUTE = '''
-
-@{blueprint}.get("/owner-count")
-def owner_count() -> dict[str, int]:
-    """Added by the service's owner."""
-    return {{"count": 42}}
-
-
-@{blueprint}.cli.command("owner-hello")
-def owner_hello() -> None:
-    """A command of the owner's own."""
-    print("hello from the owner")
-'''
 PROBE = """
 import json
 from importlib import metadata
@@ -74,10 +62,7 @@ def test_after_removal_its_packages_go_and_the_owner_code_works(tmp_path: Path, 
     create_project("rm-live", output_dir=tmp_path, extensions=extensions, targets=targets)
     project = tmp_path / "rm-live"
     routes = project / ROUTES
-    found = re.search(r"^(\w+) = Blueprint\(\"(\w+)\"", routes.read_text(), re.M)
-    assert found, f"{ROUTES} no longer defines its blueprint at the top level"
-    blueprint_name = found[2]
-    routes.write_text(routes.read_text() + OWNER_ROUTE.format(blueprint=found[1]))
+    blueprint_name = add_owner_route_and_command(routes)
     commit_all(project, "our route")
 
     result = remove_extensions([name], project=project, cascade=True)

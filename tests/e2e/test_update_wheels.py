@@ -31,6 +31,7 @@ import flaskforge
 from flaskforge import load_catalogue
 from tests import e2e
 from tests.lifecycle_kit import commit_all, files, git
+from tests.user_edits import add_owner_route_and_command
 from tests.wheels import build_wheel, copy_source
 
 VERSION = flaskforge.__version__
@@ -208,19 +209,6 @@ OWNER = {
 }
 OWNER_TITLE = "# upd-svc: the orders team's service"
 #: The owner's own route and command, in the items blueprint: they must work after the update.
-OWNER_ROUTE = '''
-
-@{blueprint}.get("/owner-count")
-def owner_count() -> dict[str, int]:
-    """Added by the service's owner."""
-    return {{"count": 42}}
-
-
-@{blueprint}.cli.command("owner-hello")
-def owner_hello() -> None:
-    """A command of the owner's own."""
-    print("hello from the owner")
-'''
 OWNER_PROBE = f"""
 from {PACKAGE} import create_app
 
@@ -243,9 +231,7 @@ def edited(releases: Releases, tmp_path_factory: pytest.TempPathFactory) -> Path
     readme = project / "README.md"
     readme.write_text(OWNER_TITLE + "\n" + readme.read_text().split("\n", 1)[1])
     routes = project / OWNER["items routes"][0]
-    found = re.search(r"^(\w+) = Blueprint\(", routes.read_text(), re.M)
-    assert found, "the items routes no longer define their blueprint at the top level"
-    routes.write_text(routes.read_text() + OWNER_ROUTE.format(blueprint=found[1]))
+    add_owner_route_and_command(routes)
     commit_all(project, "our edits")
     # The owner's own settings, as the generated README has them made; git ignores the file.
     (project / ".env").write_text((project / ".env.example").read_text() + "# Ours.\n")
