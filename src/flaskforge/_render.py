@@ -6,6 +6,19 @@ segment is itself a template, so ``src/{{ package_name }}/app.py.jinja`` lands i
 A component's ``files/`` are always rendered, its ``files-with-<other>/`` only when component
 ``<other>`` is rendered too (see ``Component.folders``). A variable the context lacks is an
 error, never an empty string (``StrictUndefined``).
+
+One tag of our own, ``{% fit %}``, for lines whose length depends on a name the user chose
+(``add-resource orders`` or ``purchase_orders_from_the_shops``): it holds the same code laid out
+in several ways, separated by ``{% or %}``, and keeps the first whose lines all fit the
+generated project's line length, so the result is what ``ruff format`` would write::
+
+    {% fit %}
+    def update({{ name }}_id: int) -> None:
+    {% or %}
+    def update(
+        {{ name }}_id: int,
+    ) -> None:
+    {% endfit %}
 """
 
 from __future__ import annotations
@@ -18,12 +31,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
+from jinja2 import nodes
+from jinja2.parser import Parser
 
 from flaskforge._catalogue import Component
 from flaskforge._record import toml_string
 from flaskforge.errors import RenderError
 
 TEMPLATE_SUFFIX = ".jinja"
+#: The generated project's line length (``[tool.ruff] line-length`` in its pyproject.toml).
+LINE_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,32 @@ class RenderedFile:
 
     content: bytes
     executable: bool = False
+
+
+class FitExtension(jinja2.ext.Extension):
+    """``{% fit %}A{% or %}B{% endfit %}``: A when every line of A fits ``LINE_LENGTH``, else B."""
+
+    tags = {"fit"}  # noqa: RUF012 (Jinja declares ``tags`` as a class-level set)
+    #: Between two layouts in the rendered body; no template writes a NUL.
+    _BETWEEN = "\0"
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        body: list[nodes.Node] = []
+        while True:
+            body.extend(parser.parse_statements(("name:or", "name:endfit")))
+            if next(parser.stream).value == "endfit":
+                break
+            body.append(nodes.Output([nodes.TemplateData(self._BETWEEN)]))
+        call = self.call_method("_first_that_fits")
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _first_that_fits(self, caller: Any) -> str:
+        layouts = caller().split(self._BETWEEN)
+        for layout in layouts:
+            if all(len(line) <= LINE_LENGTH for line in layout.splitlines()):
+                return str(layout)
+        return str(layouts[-1])
 
 
 @cache
@@ -43,6 +87,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        extensions=[FitExtension],
     )
     # A user's text in a TOML file: `tojson` would write an emoji as a surrogate pair, which
     # TOML refuses.

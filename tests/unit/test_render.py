@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskforge._render import render_components
+from flaskforge._render import LINE_LENGTH, render_components, render_string
 from flaskforge.errors import RenderError
 from tests.helpers import extension, make_catalogue
 
@@ -81,3 +81,47 @@ def test_rendering_is_deterministic(tmp_path: Path) -> None:
     second = _render(tmp_path, tree)
     assert list(first) == sorted(first)
     assert first == second
+
+
+FIT = """\
+    {% fit %}
+    call({{ name }})
+    {% or %}
+    call(
+        {{ name }}
+    )
+    {% or %}
+    call(
+        {{ name }},
+    )
+    {% endfit %}
+done
+"""
+
+
+@pytest.mark.parametrize(
+    ("length", "layout"),
+    [
+        (LINE_LENGTH - len("    call()"), 0),  # the flat line is exactly as long as allowed
+        (LINE_LENGTH - len("    call()") + 1, 1),
+        (LINE_LENGTH - 8, 1),
+        (LINE_LENGTH - 8 + 1, 2),  # none fits: the last
+    ],
+)
+def test_fit_keeps_the_first_layout_whose_lines_all_fit(length: int, layout: int) -> None:
+    name = "n" * length
+    layouts = [
+        f"    call({name})\n",
+        f"    call(\n        {name}\n    )\n",
+        f"    call(\n        {name},\n    )\n",
+    ]
+    assert render_string(FIT, {"name": name}, "fit") == layouts[layout] + "done\n"
+
+
+def test_fit_with_one_layout_keeps_it() -> None:
+    assert render_string("{% fit %}\nx\n{% endfit %}\n", {}, "t") == "x\n"
+
+
+def test_an_unclosed_fit_is_a_render_error() -> None:
+    with pytest.raises(RenderError, match="endfit"):
+        render_string("{% fit %}\nx\n{% or %}\ny\n", {}, "broken.py.jinja")
