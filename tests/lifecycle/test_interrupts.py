@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from flaskforge import create_project
-from tests.lifecycle_kit import as_version, files, git
+from flaskforge import add_resource, create_project
+from tests.lifecycle_kit import as_version, commit_all, files, git
 
 SITECUSTOMIZE = """
 import os, pathlib, subprocess, time
@@ -174,17 +174,28 @@ def test_a_lifecycle_command_stopped_while_swapping_puts_every_file_back(
     assert git(project, "status", "--porcelain", "--ignored") == ""
 
 
-@pytest.mark.parametrize("command", ["remove-extension", "update"])
-def test_remove_and_update_stopped_while_swapping_put_every_file_back(
+#: Each command with what it needs of the project: the same journal as add-extension's.
+COMMANDS = {
+    "remove-extension": ["remove-extension", "cors", "caching"],
+    "update": ["update"],  # from an older version
+    "add-resource": ["add-resource", "orders", "--field", "total:decimal"],
+    "remove-resource": ["remove-resource", "orders"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_the_other_commands_stopped_while_swapping_put_every_file_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    # The same journal as add-extension's: a removal, and an update from an older version.
     if command == "update":
         as_version(monkeypatch, "0.0.1")
     create_project("sig-svc", output_dir=tmp_path, extensions=["cors", "caching"], targets=["none"])
     monkeypatch.undo()
     project = tmp_path / "sig-svc"
-    args = ["remove-extension", "cors", "caching"] if command != "update" else ["update"]
+    if command == "remove-resource":
+        add_resource("orders", ["total:decimal"], project=project)
+        commit_all(project, "add orders")
+    args = COMMANDS[command]
     before, ref = files(project), git(project, "rev-parse", "refs/flaskforge/baseline")
     child, _ = _start(tmp_path, "swap:1", *args, "-C", str(project))
     assert files(project) != before  # one file is already swapped in
