@@ -201,7 +201,23 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
         "other_shown": literal(examples[1][1]),
         "invalid": literal(_INVALID[field.type]),
         "problem": problem,
+        "problem_parts": _parts(problem, PROBLEM_PART_MAX),
     }
+
+
+#: The longest part of a message split over lines in a generated test: it is indented by 12, in
+#: quotes, with a comma after the last part, and the line may be 100 long.
+PROBLEM_PART_MAX = 100 - 12 - 3
+
+
+def _parts(text: str, width: int) -> list[str]:
+    """``text`` cut after commas into parts of at most ``width`` characters (when it can be)."""
+    parts = [""]
+    for word in re.split(r"(?<=, )", text):
+        if parts[-1] and len(parts[-1]) + len(word) > width:
+            parts.append("")
+        parts[-1] += word
+    return parts
 
 
 def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, Any]]:

@@ -260,3 +260,55 @@ def test_a_resource_s_revisions_apply_and_revert_on_postgres(
     assert made_again == [["id", "label"]]
     # The project's own migrations tests walk the whole history, to the base and back.
     life.pytest("tests/test_migrations.py", env=e2e.tests_env(DATABASE_URL=database_url))
+
+
+# ---------------------------------------------------------------------------------------------
+# The longest names
+
+#: The longest names accepted: the project (its package in every import), two resources, and
+#: their fields.
+LONGEST_PROJECT = "payments_and_billing_for_the_shops_of_every_country_in_the_world"
+LONGEST_TARGET = "customer_accounts_of_the_shops"
+LONGEST_REFERRER = "purchase_orders_from_the_shops"
+
+
+def _named_thirty(letter: str, kind: str) -> str:
+    return f"{letter}{'x' * 29}:{kind}"
+
+
+def test_the_longest_names_pass_lint_tests_and_migrations_on_postgres(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Every extension: lines wrap at these lengths (the render test checks every length), and
+    # PostgreSQL keeps 63 characters of a constraint's name, which these exceed.
+    out = tmp_path_factory.mktemp("resources-longest")
+    generated = e2e.generate(out, e2e.everything()[0], name=LONGEST_PROJECT)
+    kinds = [spec.partition(":")[2] for spec in FIELDS_OF_EACH_TYPE]
+    fields = [_named_thirty(chr(ord("a") + k), kind) for k, kind in enumerate(kinds)]
+    target_fields = ["name:str:120", _named_thirty("p", f"ref:{LONGEST_TARGET}?")]
+    add_resource(LONGEST_TARGET, target_fields, project=generated.project)
+    add_resource(
+        LONGEST_REFERRER,
+        [*fields, _named_thirty("r", f"ref:{LONGEST_TARGET}")],
+        project=generated.project,
+    )
+    installed = e2e.install(generated, out / ".venv")
+    urls = e2e.real_service_urls("DATABASE_URL", "REDIS_URL")
+
+    e2e.ruff_check_passes(installed)
+    e2e.ruff_format_check_passes(installed)
+    touched = [f"tests/test_{name}.py" for name in (LONGEST_TARGET, LONGEST_REFERRER)]
+    output = installed.pytest(
+        "-rA", *touched, "tests/test_migrations.py", env=e2e.tests_env(**urls)
+    )
+    for module in touched:
+        assert f"PASSED {module}::" in output
+    assert e2e.ON_TEST_DATABASE in output
+
+    env = e2e.clean_env(APP_ENV="development", DATABASE_URL=database_url)
+    empty = e2e.EMPTY_DATABASE.replace("from demo.", f"from {LONGEST_PROJECT}.")
+    installed.run("python", "-c", empty, env=env)
+    installed.run("flask", "db", "upgrade", env=env)
+    installed.run("flask", "db", "check", env=env)  # the models and the revisions agree
+    installed.run("flask", "db", "downgrade", env=env)
+    installed.run("flask", "db", "upgrade", env=env)

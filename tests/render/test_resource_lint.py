@@ -4,7 +4,10 @@ Rendered from a record, nothing installed: two resources (the second with one fi
 type, a reference to the first among them) for the bare service and for every extension; then
 ``ruff check`` and ``ruff format --check`` on their files with the project's ``pyproject.toml``.
 The resources' names decide where their imports sort and how long their lines are, so the
-names are chosen to fall on either side of the names they are imported with.
+names are chosen to fall on either side of the names they are imported with; and resources,
+fields and the package are named with every length up to the longest accepted, with fields
+added later and a resource dropped, so that each line the templates wrap (``{% fit %}``) is
+tried on either side of its wrap.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import pytest
 
 from flaskforge import load_catalogue
 from flaskforge._project import render_project
-from flaskforge._record import ProjectRecord, RecordedResource
-from flaskforge._resources import NAME_MAX
+from flaskforge._record import ProjectRecord, RecordedResource, ResourceAddition
+from flaskforge._resources import ENUM_VALUE_MAX, NAME_MAX
 from tests.generated import FIELDS_OF_EACH_TYPE, everything
 
 SELECTIONS = {"bare": (), "everything": tuple(everything()[0])}
@@ -30,6 +33,9 @@ LONG_PACKAGE = "payments_and_billing_for_the_shops_of_every_country_in_the_world
 #: Thirty characters each, cut to every length.
 TARGET_WORDS = "customer_accounts_of_the_shops"
 REFERRER_WORDS = "purchase_orders_from_the_shops"
+DROPPED_WORDS = "dropped_records_from_the_shops"
+#: The head a dropped resource's revision comes after.
+REVISION = "0123456789ab"
 
 
 def _of_length(length: int, words: str) -> str:
@@ -45,25 +51,62 @@ EVERY_LENGTH = tuple(
 )
 
 
+#: Enums at both ends: values as long as accepted, and many short ones.
+LONG_ENUMS = (
+    "enum:" + ",".join(letter * ENUM_VALUE_MAX for letter in "pqr"),
+    "enum:" + ",".join(f"value{number}" for number in range(40)),
+)
+
+
+def _fields_named_with(length: int, target: str, first: str = "a") -> tuple[str, ...]:
+    """One field of each type, a reference to ``target`` and long enums, named with ``length``
+    characters each (the first letters from ``first`` on)."""
+    types = [spec.partition(":")[2] for spec in FIELDS_OF_EACH_TYPE]
+    types += [f"ref:{target}", *LONG_ENUMS]
+    start = ord(first)
+    return tuple(f"{chr(start + k)}{'x' * (length - 1)}:{t}" for k, t in enumerate(types))
+
+
+def _with_long_fields(target: str, referrer: str) -> list[RecordedResource]:
+    """``referrer`` with fields named as long as its name, made then added to (each with its
+    revision), and one more resource of that length, dropped (its revisions stay)."""
+    made = _fields_named_with(len(referrer), target)
+    added = tuple(
+        f"{spec.removesuffix('?')}?" for spec in _fields_named_with(len(referrer), target, "m")
+    )
+    dropped = _of_length(len(referrer), DROPPED_WORDS)
+    return [
+        RecordedResource(referrer, made, additions=(ResourceAddition(added),)),
+        RecordedResource(dropped, made, dropped=(REVISION,)),
+    ]
+
+
 def _lint(
-    tmp_path: Path, extensions: tuple[str, ...], pairs: tuple[tuple[str, str], ...], package: str
+    tmp_path: Path,
+    extensions: tuple[str, ...],
+    pairs: tuple[tuple[str, str], ...],
+    package: str,
+    field_lengths: bool = False,
 ) -> str:
     """ruff's complaints about the resources' files, or "" when it has none.
 
     Each pair is a target resource and a referrer with one field of each type, a reference to
-    the target among them.
+    the target among them; with ``field_lengths``, the fields' names are as long as the
+    resources' and the enums as long as accepted.
     """
     resources = []
     for target, referrer in pairs:
-        resources += [
-            RecordedResource(target, ("name:str:120", f"parent_id:ref:{target}?")),
-            RecordedResource(referrer, (*FIELDS_OF_EACH_TYPE, f"owner_id:ref:{target}")),
-        ]
+        resources.append(RecordedResource(target, ("name:str:120", f"parent_id:ref:{target}?")))
+        if field_lengths:
+            resources += _with_long_fields(target, referrer)
+        else:
+            fields = (*FIELDS_OF_EACH_TYPE, f"owner_id:ref:{target}")
+            resources.append(RecordedResource(referrer, fields))
     record = ProjectRecord(
         "0.1.0", package, package, "Demo", extensions, (), resources=tuple(resources)
     )
     files = render_project(load_catalogue(), record)
-    names = {name for pair in pairs for name in pair}
+    names = {resource.name for resource in resources}
     wanted = [p for p in files if p == "pyproject.toml" or _of_a_resource(p, names)]
     for path in wanted:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -95,4 +138,7 @@ def test_the_resources_files_pass_the_project_s_ruff(tmp_path: Path, selection: 
 
 @pytest.mark.parametrize("selection", list(SELECTIONS))
 def test_names_of_every_length_pass_the_project_s_ruff(tmp_path: Path, selection: str) -> None:
-    assert _lint(tmp_path, SELECTIONS[selection], EVERY_LENGTH, LONG_PACKAGE) == ""
+    # Resources, their fields and the package named as long as accepted, and every length
+    # between for the resources and fields.
+    pairs = EVERY_LENGTH
+    assert _lint(tmp_path, SELECTIONS[selection], pairs, LONG_PACKAGE, field_lengths=True) == ""
