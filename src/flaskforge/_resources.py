@@ -40,6 +40,8 @@ ENUM_VALUE_MAX = 64
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _ENUM_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: ASCII digits only: ``str.isdigit`` takes superscript and full-width digits too.
+_LENGTH = re.compile(r"[0-9]{1,6}")
 
 #: Names a resource cannot take: the example resource, the paths and packages the service
 #: already has or that an extension may bring (``auth`` of jwt, ``tasks`` of celery), tables
@@ -274,7 +276,7 @@ def parse_field(spec: str, *, resource: str, resources: Iterable[str] = ()) -> F
     if kind == "str":
         if not arg:
             return Field(name, kind, optional, length=STR_DEFAULT_LENGTH)
-        if not arg.isdigit() or not 1 <= int(arg) <= STR_MAX_LENGTH:
+        if not _LENGTH.fullmatch(arg) or not 1 <= int(arg) <= STR_MAX_LENGTH:
             raise InvalidResource(
                 what,
                 spec,
