@@ -220,6 +220,9 @@ def _removing(workspace: Workspace, catalogue: Catalogue, name: str) -> _Change:
     record = workspace.record
     known = {r.name: r for r in record.live_resources}
     if name not in known:
+        # A name no resource could have is a mistake worth a reason (and never reaches the
+        # terminal raw); a valid one the project lacks is nothing to do.
+        parse_resource_name(name, reserved=_reserved(catalogue))
         return _Change(record, ())
     names = list(known)
     referring = [

@@ -555,7 +555,8 @@ def remove_resource_command(
     )
     _report_recovery(result.recovered)
     if not result.removed:
-        click.echo(f"Nothing to do: the project has no resource {name}.")
+        has = ", ".join(r.name for r in result.record.live_resources) or "none"
+        click.echo(f"Nothing to do: the project has no resource {name} (its resources: {has}).")
         return
     verb = "Would remove" if not result.written else "Removed"
     _report_changes(result, f"{verb} the resource {name}.")

@@ -132,6 +132,45 @@ def test_bad_input_is_exit_2_and_writes_nothing(tmp_path: Path, args: list[str],
 
 
 @pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("or\x1b[31mders\x07", "unprintable character U+001B"),
+        ("order", "named by its plural; try 'orders'"),
+        ("Orders", "try 'orders'"),
+        ("items", "already uses that name"),
+    ],
+    ids=["control-characters", "singular", "upper-case", "reserved"],
+)
+def test_removing_a_name_no_resource_could_have_is_exit_2_with_its_reason(
+    tmp_path: Path, name: str, line: str
+) -> None:
+    project = _project(tmp_path, ["none"])
+    before = files(project)
+
+    result = CliRunner().invoke(cli, ["remove-resource", name, "-C", str(project)])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert line in result.stderr
+    assert "\x1b" not in result.output
+    assert files(project) == before
+
+
+def test_removing_a_resource_the_project_lacks_is_nothing_to_do(tmp_path: Path) -> None:
+    project = _project(tmp_path, ["none"])
+    add_resource("customers", CUSTOMERS, project=project)
+    commit_all(project, "customers")
+
+    result = CliRunner().invoke(cli, ["remove-resource", "orders", "-C", str(project)])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output
+        == "Nothing to do: the project has no resource orders (its resources: customers).\n"
+    )
+
+
+@pytest.mark.parametrize(
     ("fields", "message"),
     [
         (["label:str:41?"], "tags has it already as label:str:40"),

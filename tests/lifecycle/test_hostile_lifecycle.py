@@ -22,6 +22,8 @@ COMMANDS = {
     "update": ["update"],
     "check": ["check"],
     "status": ["status"],
+    "add-resource": ["add-resource", "orders", "--field", "total:decimal"],
+    "remove-resource": ["remove-resource", "orders"],
 }
 
 
@@ -68,7 +70,7 @@ SITUATIONS: dict[str, tuple[Callable[[Path], None], dict[str, tuple[int, str]]]]
         _newer,
         {
             **dict.fromkeys(
-                ("add", "remove", "update", "check"),
+                ("add", "remove", "update", "check", "add-resource", "remove-resource"),
                 (1, f"was last changed by flaskforge 99.0, newer than this flaskforge ({VERSION})"),
             ),
             "status": (0, ""),
@@ -82,6 +84,8 @@ SITUATIONS: dict[str, tuple[Callable[[Path], None], dict[str, tuple[int, str]]]]
             "update": (0, ""),  # nothing to do at the installed version
             "check": (0, ""),
             "status": (0, ""),
+            "add-resource": (1, "has no src/hostile_svc/ folder"),
+            "remove-resource": (0, ""),  # the project has no orders: nothing to do
         },
     ),
 }
