@@ -188,6 +188,7 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
                 "singular": target.singular,
                 "class_name": target.class_name,
                 "title": target.singular.replace("_", " ").capitalize(),
+                "indefinite": target.indefinite,
                 "self": target.plural == resource_plural,
             }
             if target
@@ -249,8 +250,9 @@ def resource_contexts(resources: Sequence[RecordedResource]) -> list[dict[str, A
                 "plural": name.plural,
                 "singular": name.singular,
                 "class_name": name.class_name,
-                # In sentences: "Order line 3 does not exist."
+                # In sentences: "Order line 3 does not exist.", "Create an order line".
                 "title": name.singular.replace("_", " ").capitalize(),
+                "indefinite": name.indefinite,
                 "words": name.plural.replace("_", " "),
                 "fields": fields,
                 "types": sorted(types),
@@ -277,6 +279,7 @@ def _names(plural: str) -> dict[str, str]:
         "singular": name.singular,
         "class_name": name.class_name,
         "title": name.singular.replace("_", " ").capitalize(),
+        "indefinite": name.indefinite,
     }
 
 

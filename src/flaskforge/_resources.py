@@ -39,6 +39,8 @@ FIELD_NAME_MAX = 30
 ENUM_VALUE_MAX = 64
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+_SAID_YOU = ("uni", "use", "usa", "usu", "uti", "ura", "ure", "uro", "eu")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 _ENUM_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 #: ASCII digits only: ``str.isdigit`` takes superscript and full-width digits too.
 _LENGTH = re.compile(r"[0-9]{1,6}")
@@ -165,6 +167,14 @@ class ResourceName:
     def class_name(self) -> str:
         """The model's and schemas' class name: ``OrderLine`` for ``order_lines``."""
         return "".join(part.capitalize() for part in self.singular.split("_"))
+
+    @property
+    def indefinite(self) -> str:
+        """The singular in words with its article, for sentences: ``an order line``."""
+        words = self.singular.replace("_", " ")
+        # By the first letter, except a "u" said "you" (unit, user, usual) and a silent "h".
+        sounds_like_a_vowel = words[0] in "aeiou" and not words.startswith(_SAID_YOU)
+        return f"{'an' if sounds_like_a_vowel or words.startswith(_SILENT_H) else 'a'} {words}"
 
 
 def singular_of(plural: str) -> str:

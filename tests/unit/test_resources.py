@@ -122,6 +122,25 @@ def test_the_class_name_is_the_singular_in_camel_case() -> None:
     assert parse_resource_name("order_lines").class_name == "OrderLine"
 
 
+@pytest.mark.parametrize(
+    ("plural", "indefinite"),
+    [
+        ("orders", "an order"),
+        ("order_lines", "an order line"),
+        ("customers", "a customer"),
+        ("item_sales", "an item sale"),
+        ("user_groups", "a user group"),
+        ("units", "a unit"),
+        ("umbrellas", "an umbrella"),
+        ("euro_prices", "a euro price"),
+        ("hours", "an hour"),
+        ("houses", "a house"),
+    ],
+)
+def test_sentences_take_the_singular_with_its_article(plural: str, indefinite: str) -> None:
+    assert parse_resource_name(plural).indefinite == indefinite
+
+
 BAD_NAMES = [
     ("", "it is empty"),
     ("Orders", "try 'orders'"),
