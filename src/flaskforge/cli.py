@@ -501,7 +501,7 @@ def add_resource_command(
 
     \b
     Examples:
-      flaskforge add-resource customers --field name:str:120 --field email:str?
+      flaskforge add-resource customers --field name:str:120 --field 'email:str?'
       flaskforge add-resource orders -f total:decimal -f placed_at:datetime \\
           -f status:enum:new,paid,sent -f customer_id:ref:customers
       flaskforge add-resource tags -f label:str:40 --dry-run
