@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 from dataclasses import replace
 from pathlib import Path
 
@@ -499,3 +500,27 @@ def test_a_resource_added_before_migrations_gets_its_revision_with_them(tmp_path
     remove_resource("customers", project=project)
     drop = drop_id(read_record(project).resources[0])
     assert _revisions(project) == {**graph, drop: (customers,)}
+
+
+@pytest.mark.parametrize("extensions", [["none"], ["database", "migrations"]])
+def test_the_readme_s_add_and_remove_resource_commands_work_as_written(
+    tmp_path: Path, extensions: list[str]
+) -> None:
+    # As a shell passes them: the quotes the README puts around a field with '?' go.
+    project = _project(tmp_path, extensions)
+    readme = (project / "README.md").read_text()
+    commands = [
+        shlex.split(c) for c in re.findall(r"`(flaskforge [a-z-]+-resource [^`]+)`", readme)
+    ]
+    assert [c[1] for c in commands] == ["add-resource", "remove-resource"]
+    before = files(project)
+
+    for command in commands:
+        result = CliRunner().invoke(cli, [*command[1:], "-C", str(project)])
+        assert result.exit_code == 0, result.output
+        if command[1] == "add-resource":
+            assert (project / "src/shop/api/v1/orders/routes.py").is_file()
+            commit_all(project, "orders")
+
+    if "migrations" not in extensions:
+        assert files(project) == before
