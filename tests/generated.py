@@ -21,6 +21,9 @@ FIELDS_OF_EACH_TYPE = (
     "placed_at:datetime",
     "token:uuid",
     "status:enum:new,paid,sent",
+    # Ranges: both ends given, and one left out (the column's own limit).
+    "rating:int:1..5",
+    "price:decimal:0.5..",
 )
 
 

@@ -19,12 +19,20 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from flaskforge._record import RecordedResource, ResourceAddition
 from flaskforge._render import RenderedFile, render_folder
-from flaskforge._resources import Field, parse_fields, resource_name
+from flaskforge._resources import (
+    DECIMAL_PLACES,
+    DECIMAL_STEP,
+    RANGE_LIMITS,
+    Field,
+    parse_fields,
+    resource_name,
+)
 
 #: The revision every project with migrations starts from (the items table).
 FIRST_REVISION = "0001"
@@ -160,18 +168,84 @@ def merge_id(parents: Sequence[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+#: The schemas' constants of an ``int`` column's limits, the smallest and the largest.
+_INT_LIMITS = ("INT_MIN", "INT_MAX")
+
+
+def _range(field: Field) -> dict[str, Any] | None:
+    """How the schemas and the tests write the range of a ranged ``int`` or ``decimal``.
+
+    An end left out is the column's own limit: a range narrows the column's, never widens it.
+    """
+    if not field.ranged:
+        return None
+    low, high = _bounds(field)
+    values = []
+    for given, bound, limit in zip((field.low, field.high), (low, high), _INT_LIMITS, strict=True):
+        if field.type == "int":
+            values.append(limit if given is None else str(bound))
+        else:
+            values.append(f'Decimal("{bound:f}")')
+    step = Decimal(1) if field.type == "int" else DECIMAL_STEP
+    smallest, largest = RANGE_LIMITS[field.type]
+    # Just outside each end; not past the column's limit, where the column's own message is.
+    outside = [b for b in (low - step, high + step) if smallest <= b <= largest]
+    return {
+        "min": f"{field.name.upper()}_MIN",
+        "max": f"{field.name.upper()}_MAX",
+        "min_value": values[0],
+        "max_value": values[1],
+        "problem": f"Must be between {low:f} and {high:f}.",
+        "outside": [_sent(field, value)[0] for value in outside],
+        # Each end given, as a test sends it and as the API shows it: both are accepted.
+        "ends": [_sent(field, end) for end in (field.low, field.high) if end is not None],
+    }
+
+
+def _bounds(field: Field) -> tuple[Decimal, Decimal]:
+    """The smallest and largest value of ``field`` (an ``int`` or ``decimal``)."""
+    smallest, largest = RANGE_LIMITS[field.type]
+    low = smallest if field.low is None else field.low
+    high = largest if field.high is None else field.high
+    return low, high
+
+
+def _sent(field: Field, value: Decimal) -> tuple[str, str]:
+    """``value`` of ``field`` as a test sends it and as the API shows it (source text)."""
+    if field.type == "int":
+        return literal(int(value)), literal(int(value))
+    return literal(f"{value:f}"), literal(f"{value:.{DECIMAL_PLACES}f}")
+
+
+def _examples(field: Field) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """The values a test sends and gets back; a ranged field's moved inside its range."""
+    if field.type == "enum":
+        return ((field.values[0],) * 2, (field.values[-1],) * 2)
+    if field.type == "ref":
+        return ((None, None), (None, None))
+    examples = _EXAMPLES[field.type]
+    if not field.ranged:
+        return examples
+    low, high = _bounds(field)
+    moved = []
+    for sent, shown in examples:
+        value = Decimal(str(sent))
+        nearest = min(max(value, low), high)
+        if nearest == value:
+            moved.append((sent, shown))
+        elif field.type == "int":
+            moved.append((int(nearest), int(nearest)))
+        else:
+            moved.append((f"{nearest:.{DECIMAL_PLACES}f}",) * 2)
+    return moved[0], moved[1]
+
+
 def _field(field: Field, resource_plural: str) -> dict[str, Any]:
     constant = f"{field.name.upper()}_MAX" if field.type == "str" else ""
     if field.type == "enum":
         constant = f"{field.name.upper()}_VALUES"
     target = resource_name(field.target) if field.type == "ref" else None
-    examples: tuple[tuple[Any, Any], tuple[Any, Any]]
-    if field.type == "enum":
-        examples = ((field.values[0],) * 2, (field.values[-1],) * 2)
-    elif field.type == "ref":
-        examples = ((None, None), (None, None))
-    else:
-        examples = _EXAMPLES[field.type]
+    examples = _examples(field)
     problem = PROBLEMS.get(field.type, "Must be one of: " + ", ".join(field.values) + ".")
     return {
         "name": field.name,
@@ -203,6 +277,8 @@ def _field(field: Field, resource_plural: str) -> dict[str, Any]:
         "invalid": literal(_INVALID[field.type]),
         "problem": problem,
         "problem_parts": _parts(problem, PROBLEM_PART_MAX),
+        # An int's or decimal's range (None without one): its constants, values and tests.
+        "range": _range(field),
     }
 
 

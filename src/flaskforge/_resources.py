@@ -6,12 +6,17 @@ here, once, and every template takes it from here. A field is written ``NAME:TYP
 
 - ``str`` (``str:120`` for a maximum length; 255 when not given), ``text``, ``int``,
   ``decimal``, ``bool``, ``date``, ``datetime``, ``uuid``;
+- ``int`` and ``decimal`` take a range, both ends included, either left out (then the column's
+  own limit holds): ``int:1..100``, ``decimal:0..``, ``int:..-1``, ``decimal:0.5..9.99``. The
+  bounds lie inside what the column keeps (a 32-bit integer; 10 digits before the point and 2
+  after it);
 - ``enum:new,paid,sent``: one of the listed values;
 - ``ref:customers``: the id of a row of another recorded resource (a foreign key);
 - a trailing ``?`` makes the field optional (null when not given).
 
-Each field is kept in the project record in its canonical spelling (``name:str:255``), so the
-same command always records the same bytes.
+Each field is kept in the project record in its canonical spelling (``name:str:255``,
+``price:decimal:0.5..`` for ``price:decimal:+0.50..``), so the same command always records the
+same bytes.
 
 Pure functions: no disk, no output. Everything here runs before anything is written.
 """
@@ -24,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flaskforge.errors import InvalidResource
 
@@ -37,6 +43,19 @@ STR_MAX_LENGTH = 10_000
 NAME_MAX = 30
 FIELD_NAME_MAX = 30
 ENUM_VALUE_MAX = 64
+#: What the generated schemas keep (``INT_MIN``, ``INT_MAX``, ``DECIMAL_PLACES`` and
+#: ``DECIMAL_MAX`` there): a range's bounds lie inside these.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+DECIMAL_PLACES = 2
+DECIMAL_MAX = 10**10
+#: The smallest step between two decimals the column keeps: 0.01.
+DECIMAL_STEP = Decimal(1).scaleb(-DECIMAL_PLACES)
+#: The types that take a range, and the smallest and largest value of their column.
+RANGE_LIMITS = {
+    "int": (Decimal(INT_MIN), Decimal(INT_MAX)),
+    "decimal": (-DECIMAL_MAX + DECIMAL_STEP, DECIMAL_MAX - DECIMAL_STEP),
+}
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SAID_YOU = ("uni", "use", "usa", "usu", "uti", "ura", "ure", "uro", "eu")
@@ -44,6 +63,8 @@ _SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 _ENUM_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 #: ASCII digits only: ``str.isdigit`` takes superscript and full-width digits too.
 _LENGTH = re.compile(r"[0-9]{1,6}")
+#: A bound of a range, in ASCII digits only (``int`` and ``Decimal`` would take others).
+_BOUND = {"int": re.compile(r"[+-]?[0-9]+"), "decimal": re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")}
 
 #: Names a resource cannot take: the example resource, the paths and packages the service
 #: already has or that an extension may bring (``auth`` of jwt, ``tasks`` of celery), tables
@@ -129,6 +150,8 @@ class Field:
         length: the maximum length of a ``str`` (0 for other types).
         values: the allowed values of an ``enum``, as given.
         target: the resource a ``ref`` points to.
+        low: the smallest value of an ``int`` or ``decimal`` with a range (None: the column's).
+        high: the largest one (None: the column's).
     """
 
     name: str
@@ -137,13 +160,22 @@ class Field:
     length: int = 0
     values: tuple[str, ...] = ()
     target: str = ""
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    @property
+    def ranged(self) -> bool:
+        """Whether a range was given."""
+        return self.low is not None or self.high is not None
 
     @property
     def spec(self) -> str:
-        """The canonical spelling, as the record keeps it: ``name:str:120?``."""
+        """The canonical spelling, as the record keeps it: ``name:str:120?``, ``n:int:1..``."""
         arg = ""
         if self.type == "str":
             arg = f":{self.length}"
+        elif self.ranged:
+            arg = f":{_spelled(self.low)}..{_spelled(self.high)}"
         elif self.type == "enum":
             arg = ":" + ",".join(self.values)
         elif self.type == "ref":
@@ -284,18 +316,12 @@ def parse_field(spec: str, *, resource: str, resources: Iterable[str] = ()) -> F
             what, spec, f"unknown type {kind!r}; the types are {', '.join(FIELD_TYPES)}"
         )
     if kind == "str":
-        if not arg:
-            return Field(name, kind, optional, length=STR_DEFAULT_LENGTH)
-        if not _LENGTH.fullmatch(arg) or not 1 <= int(arg) <= STR_MAX_LENGTH:
-            raise InvalidResource(
-                what,
-                spec,
-                f"a str's maximum length is a number from 1 to {STR_MAX_LENGTH}, as in"
-                f" '{name}:str:120' (use 'text' for longer text)",
-            )
-        return Field(name, kind, optional, length=int(arg))
+        return Field(name, kind, optional, length=_str_length(spec, name, arg))
     if kind == "enum":
         return Field(name, kind, optional, values=_enum_values(spec, name, arg))
+    if kind in RANGE_LIMITS and arg:
+        low, high = _range(spec, name, kind, arg)
+        return Field(name, kind, optional, low=low, high=high)
     if kind == "ref":
         known = sorted(set(resources) | {resource})
         if arg not in known:
@@ -314,7 +340,10 @@ def parse_field(spec: str, *, resource: str, resources: Iterable[str] = ()) -> F
             )
         return Field(name, kind, optional, target=arg)
     if arg:
-        raise InvalidResource(what, spec, f"the type {kind!r} takes no argument")
+        hint = ""
+        if ".." in arg:
+            hint = "; only int and decimal take a range, as in 'quantity:int:1..100'"
+        raise InvalidResource(what, spec, f"the type {kind!r} takes no argument{hint}")
     return Field(name, kind, optional)
 
 
@@ -338,6 +367,20 @@ def parse_fields(
     return tuple(fields)
 
 
+def _str_length(spec: str, name: str, arg: str) -> int:
+    if not arg:
+        return STR_DEFAULT_LENGTH
+    if not _LENGTH.fullmatch(arg) or not 1 <= int(arg) <= STR_MAX_LENGTH:
+        hint = "; only int and decimal take a range" if ".." in arg else ""
+        raise InvalidResource(
+            "field",
+            spec,
+            f"a str's maximum length is a number from 1 to {STR_MAX_LENGTH}, as in"
+            f" '{name}:str:120' (use 'text' for longer text){hint}",
+        )
+    return int(arg)
+
+
 def _enum_values(spec: str, name: str, arg: str) -> tuple[str, ...]:
     what = "field"
     values = tuple(arg.split(",")) if arg else ()
@@ -351,6 +394,65 @@ def _enum_values(spec: str, name: str, arg: str) -> tuple[str, ...]:
     if len(set(values)) != len(values):
         raise InvalidResource(what, spec, "a value is listed twice")
     return values
+
+
+def _range(spec: str, name: str, kind: str, arg: str) -> tuple[Decimal | None, Decimal | None]:
+    """The bounds of ``MIN..MAX`` (either left out), checked against the column's limits."""
+    what = "field"
+    example = f"'{name}:{kind}:1..100' or '{name}:{kind}:0..'"
+    if kind == "decimal":
+        example = f"'{name}:decimal:0.5..9.99' or '{name}:decimal:0..'"
+    text_low, sep, text_high = arg.partition("..")
+    if not sep:
+        raise InvalidResource(
+            what, spec, f"a range is MIN..MAX, either end left out, as in {example}"
+        )
+    if not text_low and not text_high:
+        raise InvalidResource(what, spec, f"give at least one end of the range, as in {example}")
+    smallest, largest = RANGE_LIMITS[kind]
+    bounds: list[Decimal | None] = []
+    for text in (text_low, text_high):
+        if not text:
+            bounds.append(None)
+            continue
+        shown = text if len(text) <= 24 else text[:20] + "..."
+        if not _BOUND[kind].fullmatch(text):
+            number = "an integer" if kind == "int" else "a decimal number"
+            raise InvalidResource(
+                what, spec, f"the bound {shown!r} is not {number} (digits 0-9); write {example}"
+            )
+        # Decimal reads a thousand-digit bound exactly (int() would refuse it), to refuse it.
+        value = Decimal(text)
+        if not smallest <= value <= largest:
+            raise InvalidResource(
+                what,
+                spec,
+                f"the bound {shown!r} is outside what the column keeps, {_spelled(smallest)}"
+                f" to {_spelled(largest)}; write {example}",
+            )
+        if value != value.quantize(DECIMAL_STEP):
+            raise InvalidResource(
+                what,
+                spec,
+                f"the bound {shown!r} has more than {DECIMAL_PLACES} places after the point,"
+                f" which is what a decimal keeps; write {example}",
+            )
+        # One spelling of each number: 1 for +1, 01 and 1.00; 0 for -0.
+        bounds.append(value.normalize() if value else Decimal(0))
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        raise InvalidResource(
+            what,
+            spec,
+            f"the range's first bound ({_spelled(low)}) is above its second"
+            f" ({_spelled(high)}): write '{name}:{kind}:{_spelled(high)}..{_spelled(low)}'",
+        )
+    return low, high
+
+
+def _spelled(value: Decimal | None) -> str:
+    """A bound as the record and the generated code write it: ``1.5``, ``100``, ``-3``."""
+    return "" if value is None else f"{value:f}"
 
 
 def _check_field_name(spec: str, name: str) -> None:

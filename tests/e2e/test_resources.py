@@ -48,7 +48,13 @@ from demo import create_app
 app = create_app({"APP_ENV": "testing", "SECRET_KEY": "k" * 40})
 rules = sorted(rule.rule for rule in app.url_map.iter_rules())
 document = app.test_client().get("/api/openapi.json").get_json() or {}
-print(json.dumps({"rules": rules, "paths": sorted(document.get("paths", {}))}))
+order_in = document.get("components", {}).get("schemas", {}).get("OrderIn", {})
+bounds = {
+    name: [order_in["properties"][name].get(key) for key in ("minimum", "maximum")]
+    for name in ("rating", "price")
+    if name in order_in.get("properties", {})
+}
+print(json.dumps({"rules": rules, "paths": sorted(document.get("paths", {})), "bounds": bounds}))
 """
 
 
@@ -105,6 +111,8 @@ def test_the_resources_are_routed_and_documented(installed: e2e.InstalledProject
     assert expected <= set(answers["rules"])
     if "openapi" in installed.project.joinpath(".flaskforge.toml").read_text():
         assert {"/api/v1/orders", "/api/v1/orders/{order_id}"} <= set(answers["paths"])
+        # The ranges of FIELDS_OF_EACH_TYPE; an end left out is the column's limit.
+        assert answers["bounds"] == {"rating": [1, 5], "price": [0.5, 9999999999.99]}
 
 
 @pytest.mark.parametrize("which", ["default", "everything"])

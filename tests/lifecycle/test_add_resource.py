@@ -118,8 +118,10 @@ def test_a_dirty_tree_is_refused(tmp_path: Path) -> None:
         (["items", "-f", "x:int"], "already uses that name"),
         (["tags", "-f", "x:float"], "unknown type 'float'"),
         (["tags", "-f", "x:ref:nothings"], "not a resource of the project"),
+        (["tags", "-f", "x:int:5..1"], "above its second (1): write 'x:int:1..5'"),
+        (["tags", "-f", "x:decimal:nan.."], "'nan' is not a decimal number"),
     ],
-    ids=["no-field", "singular", "reserved", "bad-type", "unknown-ref"],
+    ids=["no-field", "singular", "reserved", "bad-type", "unknown-ref", "range", "range-nan"],
 )
 def test_bad_input_is_exit_2_and_writes_nothing(tmp_path: Path, args: list[str], line: str) -> None:
     project = _project(tmp_path, ["none"])

@@ -58,13 +58,12 @@ LONG_ENUMS = (
 )
 
 
-def _fields_named_with(length: int, target: str, first: str = "a") -> tuple[str, ...]:
+def _fields_named_with(length: int, target: str, filler: str = "x") -> tuple[str, ...]:
     """One field of each type, a reference to ``target`` and long enums, named with ``length``
-    characters each (the first letters from ``first`` on)."""
+    characters each (a letter from ``a`` on, then ``filler``)."""
     types = [spec.partition(":")[2] for spec in FIELDS_OF_EACH_TYPE]
     types += [f"ref:{target}", *LONG_ENUMS]
-    start = ord(first)
-    return tuple(f"{chr(start + k)}{'x' * (length - 1)}:{t}" for k, t in enumerate(types))
+    return tuple(f"{chr(ord('a') + k)}{filler * (length - 1)}:{t}" for k, t in enumerate(types))
 
 
 def _with_long_fields(target: str, referrer: str) -> list[RecordedResource]:
@@ -72,7 +71,7 @@ def _with_long_fields(target: str, referrer: str) -> list[RecordedResource]:
     revision), and one more resource of that length, dropped (its revisions stay)."""
     made = _fields_named_with(len(referrer), target)
     added = tuple(
-        f"{spec.removesuffix('?')}?" for spec in _fields_named_with(len(referrer), target, "m")
+        f"{spec.removesuffix('?')}?" for spec in _fields_named_with(len(referrer), target, "y")
     )
     dropped = _of_length(len(referrer), DROPPED_WORDS)
     return [

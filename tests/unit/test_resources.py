@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -51,6 +52,42 @@ def test_each_field_type_is_read_and_recorded_canonically(typed: str, canonical:
     assert parse_field(field.spec, resource="orders", resources=["customers"]) == field
 
 
+#: Ranges of ints and decimals, as typed and as the record keeps them: one spelling of each
+#: number, and an end left out stays out.
+RANGES = [
+    ("quantity:int:1..100", "quantity:int:1..100"),
+    ("quantity:int:+01..0100", "quantity:int:1..100"),
+    ("quantity:int:1..", "quantity:int:1.."),
+    ("delta:int:..-1", "delta:int:..-1"),
+    ("delta:int:-0..0", "delta:int:0..0"),
+    ("delta:int:-2147483648..2147483647?", "delta:int:-2147483648..2147483647?"),
+    ("price:decimal:0..", "price:decimal:0.."),
+    ("price:decimal:-0.00..", "price:decimal:0.."),
+    ("score:decimal:0.5..9.99?", "score:decimal:0.5..9.99?"),
+    ("score:decimal:+0.50..009.990", "score:decimal:0.5..9.99"),
+    ("score:decimal:1.50..100.00", "score:decimal:1.5..100"),
+    ("score:decimal:..-0.01", "score:decimal:..-0.01"),
+    ("score:decimal:-9999999999.99..9999999999.99", "score:decimal:-9999999999.99..9999999999.99"),
+]
+
+
+@pytest.mark.parametrize(("typed", "canonical"), RANGES, ids=[t for t, _ in RANGES])
+def test_a_range_is_read_and_recorded_canonically(typed: str, canonical: str) -> None:
+    field = parse_field(typed, resource="orders")
+
+    assert field.spec == canonical
+    assert field.ranged
+    assert parse_field(field.spec, resource="orders") == field
+
+
+def test_a_range_holds_its_ends_as_numbers() -> None:
+    assert parse_field("score:decimal:0.5..", resource="orders") == Field(
+        "score", "decimal", low=Decimal("0.5"), high=None
+    )
+    assert parse_field("quantity:int:..100", resource="orders").high == 100
+    assert not parse_field("quantity:int", resource="orders").ranged
+
+
 def test_a_field_spells_out_what_it_holds() -> None:
     assert parse_field("status:enum:new,paid?", resource="orders") == Field(
         "status", "enum", optional=True, values=("new", "paid")
@@ -81,6 +118,36 @@ BAD_FIELDS = [
     ("a" * 31 + ":int", "longer than 30"),
     ("na\x1bme:int", "unprintable character U+001B"),
     ("name:str\u202e", "unprintable character U+202E"),
+    # Ranges: on int and decimal only, at least one end, in digits, inside the column, in order.
+    ("name:str:1..5", "only int and decimal take a range"),
+    ("paid:bool:1..", "only int and decimal take a range, as in 'quantity:int:1..100'"),
+    ("due_on:date:..5", "only int and decimal take a range"),
+    ("quantity:int:..", "give at least one end of the range, as in 'quantity:int:1..100'"),
+    ("quantity:int:5", "a range is MIN..MAX, either end left out"),
+    ("quantity:int:a..b", "the bound 'a' is not an integer (digits 0-9)"),
+    ("quantity:int:1...5", "the bound '.5' is not an integer"),
+    ("quantity:int:1.5..2", "the bound '1.5' is not an integer"),
+    ("quantity:int: 1..2", "the bound ' 1' is not an integer"),
+    ("quantity:int:5..1", "first bound (5) is above its second (1): write 'quantity:int:1..5'"),
+    ("price:decimal:1..0.5", "write 'price:decimal:0.5..1'"),
+    ("quantity:int:1e3..", "the bound '1e3' is not an integer"),
+    ("price:decimal:1e3..", "the bound '1e3' is not a decimal number"),
+    ("price:decimal:nan..", "the bound 'nan' is not a decimal number"),
+    ("price:decimal:..inf", "the bound 'inf' is not a decimal number"),
+    ("price:decimal:.5..", "the bound '.5' is not a decimal number"),
+    ("price:decimal:5...", "the bound '.' is not a decimal number"),
+    ("quantity:int:\uff11..\uff12", "the bound '\uff11' is not an integer (digits 0-9)"),
+    ("quantity:int:\u0661..", "is not an integer (digits 0-9)"),
+    ("quantity:int:2147483648..", "outside what the column keeps, -2147483648 to 2147483647"),
+    ("quantity:int:..-2147483649", "outside what the column keeps"),
+    ("quantity:int:" + "9" * 5000 + "..", "the bound '99999999999999999999...' is outside"),
+    (
+        "price:decimal:10000000000..",
+        "outside what the column keeps, -9999999999.99 to 9999999999.99",
+    ),
+    ("price:decimal:..-9999999999.999", "outside what the column keeps"),
+    ("price:decimal:0.125..", "more than 2 places after the point"),
+    ("price:decimal:0..1\x1b", "unprintable character U+001B"),
 ]
 
 
