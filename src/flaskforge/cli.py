@@ -476,8 +476,8 @@ def remove_extension(
     multiple=True,
     metavar="NAME:TYPE",
     help="A field, as NAME:TYPE[:ARG][?] (repeat for each): str (str:120 for a maximum length),"
-    " text, int, decimal, bool, date, datetime, uuid, enum:a,b,c, ref:<resource>; a trailing"
-    " ? makes it optional.",
+    " text, int, decimal (int:1..100, decimal:0.. for a range, either end left out), bool,"
+    " date, datetime, uuid, enum:a,b,c, ref:<resource>; a trailing ? makes it optional.",
 )
 @_project_option
 @_writing_options
@@ -502,7 +502,7 @@ def add_resource_command(
     \b
     Examples:
       flaskforge add-resource customers --field name:str:120 --field 'email:str?'
-      flaskforge add-resource orders -f total:decimal -f placed_at:datetime \\
+      flaskforge add-resource orders -f total:decimal:0.. -f placed_at:datetime \\
           -f status:enum:new,paid,sent -f customer_id:ref:customers
       flaskforge add-resource tags -f label:str:40 --dry-run
     """
