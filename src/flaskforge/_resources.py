@@ -108,7 +108,9 @@ RESERVED_RESOURCES = frozenset(
 )
 
 #: Field names the generated code already gives a meaning: the id, SQLAlchemy's declarative
-#: attributes, the model's ``to_dict``, and marshmallow's schema attributes and module names.
+#: attributes, the model's ``to_dict``, and marshmallow's schema attributes and module names;
+#: and those whose constants in ``schemas.py`` (``NAME_MAX``, ``NAME_MIN``) would be the
+#: module's own (``DECIMAL_MAX``, ``PAGE_SIZE_MAX``), silently changing a limit.
 RESERVED_FIELDS = frozenset(
     {
         "id",
@@ -135,6 +137,8 @@ RESERVED_FIELDS = frozenset(
         "dump_fields",
         "load_fields",
         "openapi_extra",
+        "decimal",
+        "page_size",
     }
 )
 

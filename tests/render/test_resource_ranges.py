@@ -15,6 +15,8 @@ import pytest
 from flaskforge import _resources, load_catalogue
 from flaskforge._project import render_project
 from flaskforge._record import ProjectRecord, RecordedResource
+from flaskforge._resources import parse_field
+from flaskforge.errors import InvalidResource
 
 SELECTIONS = {"bare": (), "openapi": ("openapi",)}
 SCHEMAS = "src/shop/api/v1/orders/schemas.py"
@@ -118,3 +120,24 @@ def test_the_column_limits_are_the_schemas_own() -> None:
         "DECIMAL_MAX": _resources.DECIMAL_MAX,
     }
     assert _resources.RANGE_LIMITS["decimal"][1] == Decimal("9999999999.99")
+
+
+@pytest.mark.parametrize("selection", list(SELECTIONS))
+def test_no_field_s_constant_can_be_one_of_the_module_s(selection: str) -> None:
+    # A field's limits are constants named after it (LABEL_MAX, RATING_MIN, STATUS_VALUES): a
+    # field named so that one is the module's own (DECIMAL_MAX) would change that limit.
+    fields = ("quantity:int", "total:decimal", "status:enum:a,b", "paid:bool")
+    schemas = _render(SELECTIONS[selection], *fields)[SCHEMAS]
+    own = [
+        node.targets[0].id
+        for node in ast.parse(schemas).body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    ]
+
+    for constant in own:
+        stem, _, suffix = constant.rpartition("_")
+        if stem in ("LABEL", "STATUS"):  # the fields' own
+            continue
+        if constant.isupper() and suffix in ("MAX", "MIN", "VALUES") and stem:
+            with pytest.raises(InvalidResource):
+                parse_field(f"{stem.lower()}:int:1..2", resource="orders")

@@ -115,6 +115,8 @@ BAD_FIELDS = [
     ("fields:str", "already means something"),
     ("metadata:str", "already means something"),
     ("list:str", "already means something"),
+    ("page_size:int:1..5", "already means something"),  # PAGE_SIZE_MAX
+    ("decimal:str", "already means something"),  # DECIMAL_MAX
     ("a" * 31 + ":int", "longer than 30"),
     ("na\x1bme:int", "unprintable character U+001B"),
     ("name:str\u202e", "unprintable character U+202E"),
