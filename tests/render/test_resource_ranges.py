@@ -37,9 +37,13 @@ def _render(extensions: tuple[str, ...], *fields: str) -> dict[str, str]:
     return {path: file.content.decode("utf-8") for path, file in files.items()}
 
 
+#: Ranges with both ends, the upper end left out, and the lower end left out (optional).
+RANGED = ("rating:int:1..5", "price:decimal:0.5..", "d:int:..-1?")
+
+
 @pytest.mark.parametrize("selection", list(SELECTIONS))
 def test_the_schemas_check_the_bounds_given(selection: str) -> None:
-    files = _render(SELECTIONS[selection], "rating:int:1..5", "price:decimal:0.5..", "d:int:..-1?")
+    files = _render(SELECTIONS[selection], *RANGED)
     schemas = files[SCHEMAS]
 
     # An end left out is the column's limit: INT_MIN for an int, the largest decimal it keeps.
@@ -68,7 +72,7 @@ def test_the_schemas_check_the_bounds_given(selection: str) -> None:
 
 @pytest.mark.parametrize("selection", list(SELECTIONS))
 def test_the_tests_send_values_outside_the_range_and_its_ends(selection: str) -> None:
-    files = _render(SELECTIONS[selection], "rating:int:1..5", "price:decimal:0.5..", "d:int:..-1?")
+    files = _render(SELECTIONS[selection], *RANGED)
     tests = files[TESTS]
 
     for case in (
