@@ -204,7 +204,9 @@ def measure_services(
         apps = [hello, *measured]
         figures = service.run_rounds(apps, rounds.service, rounds.wrk_seconds, scratch)
         results.record("load", service.load_rows("load", hello.name, figures))
-        results.record("memory", service.memory_rows("memory", hello.name, figures))
+        memory = service.memory_rows("memory", hello.name, figures)
+        memory += service.imports_memory_rows("memory", apps, rounds=3)
+        results.record("memory", memory)
     if "gc_freeze" in wanted:
         print("== gc.freeze() before fork, with and without", flush=True)
         rows = gc_freeze.measure(everything, rounds.gc_freeze, rounds.wrk_seconds, scratch)

@@ -3,11 +3,14 @@
 Each round starts every app afresh (hello-world Flask and the services, in an order that turns
 from round to round), requests every endpoint of each 20 times, loads ``/livez`` of each in
 turn with wrk, then reads the memory of each worker. Memory is read after that load, so that
-it is a worker's in service, not one that has only booted.
+it is a worker's in service, not one that has only booted. Beside it, the memory of a fresh
+interpreter that has imported the app's runtime dependencies and nothing else: the floor of
+the worker's RSS, as that import is the floor of its cold start.
 """
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -67,6 +70,27 @@ def run_rounds(
     return figures
 
 
+def imports_memory(app: Deployed) -> Memory:
+    """Memory of a fresh interpreter that has imported ``app``'s runtime dependencies."""
+    # It waits for its stdin to close, so that its memory is read while it holds what it imported.
+    imports = ", ".join(app.runtime_imports)
+    code = f"import sys, {imports}; print('imported', flush=True); sys.stdin.read()"
+    with subprocess.Popen(
+        [str(app.python), "-c", code],
+        cwd=app.root,
+        env=app.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != b"imported":
+            raise SystemExit(f"{app.name}: importing {imports} failed")
+        taken = memory(process.pid)
+        process.stdin.close()
+    return taken
+
+
 def load_rows(
     section: str, baseline: str, figures: dict[str, Figures], budgeted: str | None = BUDGETED
 ) -> list[Row]:
@@ -119,3 +143,20 @@ def memory_rows(
                 )
             )
     return rows
+
+
+def imports_memory_rows(section: str, apps: Sequence[Deployed], rounds: int) -> list[Row]:
+    """The RSS of a fresh interpreter that imported each app's runtime dependencies.
+
+    The floor of a worker's RSS: a worker maps everything its app imported. Memory does not
+    move with the machine's load, so a few rounds are enough.
+    """
+    return [
+        Row(
+            section,
+            f"{app.name}: RSS of importing its runtime dependencies",
+            [imports_memory(app).rss for _ in range(rounds)],
+            "MiB",
+        )
+        for app in apps
+    ]
