@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import flaskforge
@@ -107,6 +107,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="measure only this section (load includes memory); repeatable",
     )
     parser.add_argument(
+        "--load-rounds",
+        type=int,
+        metavar="N",
+        help="rounds of the load section (default 7; more on a noisy machine)",
+    )
+    parser.add_argument(
         "--without",
         action="append",
         default=[],
@@ -123,7 +129,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="print the saved results (and those in <out-dir>/before) as Markdown; measure nothing",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.load_rounds is not None and args.load_rounds < 1:
+        parser.error("--load-rounds must be 1 or more")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is required: apt-get install wrk")
     rounds = QUICK if args.quick else FULL
+    if args.load_rounds is not None:
+        rounds = replace(rounds, service=args.load_rounds)
     chosen = selections(frozenset(args.without))
     print(f"everything = {chosen['everything'].extensions} + {chosen['everything'].targets}")
     run = {**describe_machine(), "flaskforge": describe_flaskforge(), "quick": args.quick}
