@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -26,21 +27,37 @@ BUDGET = ratio_limit(1.2)
 BUDGETED = "everything"
 
 
+@contextmanager
+def importing(app: Deployed) -> Iterator[subprocess.Popen[bytes]]:
+    """A fresh interpreter, entered once it has imported ``app``'s runtime dependencies.
+
+    It holds them until the block ends, so that its memory can be read meanwhile.
+    """
+    imports = ", ".join(app.runtime_imports)
+    code = f"import sys, {imports}; print('imported', flush=True); sys.stdin.read()"
+    with subprocess.Popen(
+        [str(app.python), "-c", code],
+        cwd=app.root,
+        env=app.env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != b"imported":
+            raise SystemExit(f"{app.name}: importing {imports} failed")
+        yield process
+        process.stdin.close()
+    if process.returncode != 0:
+        raise SystemExit(f"{app.name}: the interpreter that imported {imports} failed")
+
+
 def time_imports(app: Deployed) -> float:
     """Seconds from starting a fresh interpreter to its having imported ``app``'s dependencies."""
-    code = f"import {', '.join(app.runtime_imports)}; print('imported', flush=True)"
     started = time.perf_counter()
     # Timed to the line it prints, not to its exit: the service's figure does not count its exit.
-    process = subprocess.Popen(
-        [str(app.python), "-c", code], cwd=app.root, env=app.env, stdout=subprocess.PIPE
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    elapsed = time.perf_counter() - started
-    process.stdout.close()
-    if process.wait() != 0 or line.strip() != b"imported":
-        raise SystemExit(f"{app.name}: importing {', '.join(app.runtime_imports)} failed")
-    return elapsed
+    with importing(app):
+        return time.perf_counter() - started
 
 
 def time_first_answer(app: Deployed, logs: Path) -> float:

@@ -10,12 +10,12 @@ the worker's RSS, as that import is the floor of its cold start.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cold_start import importing
 from .procfs import Memory, memory
 from .projects import Deployed
 from .report import Budget, Row, ratio_limit
@@ -72,23 +72,8 @@ def run_rounds(
 
 def imports_memory(app: Deployed) -> Memory:
     """Memory of a fresh interpreter that has imported ``app``'s runtime dependencies."""
-    # It waits for its stdin to close, so that its memory is read while it holds what it imported.
-    imports = ", ".join(app.runtime_imports)
-    code = f"import sys, {imports}; print('imported', flush=True); sys.stdin.read()"
-    with subprocess.Popen(
-        [str(app.python), "-c", code],
-        cwd=app.root,
-        env=app.env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    ) as process:
-        assert process.stdin is not None
-        assert process.stdout is not None
-        if process.stdout.readline().strip() != b"imported":
-            raise SystemExit(f"{app.name}: importing {imports} failed")
-        taken = memory(process.pid)
-        process.stdin.close()
-    return taken
+    with importing(app) as process:
+        return memory(process.pid)
 
 
 def load_rows(
